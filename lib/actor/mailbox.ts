@@ -1,0 +1,238 @@
+/**
+ * Request/reply multiplexing over one outbound function, for one address (an actor, the arbiter,
+ * a monitor). Outgoing commands are cold Observables; incoming requests are dispatched to command
+ * handlers whose result (value, Promise or Observable) is sent back, and torn down on `cancel`.
+ *
+ * Hot path note: an ordinary command is one `req` and one `res` message, one Map entry on each
+ * side and no Subject; a timer only when a timeout is asked for.
+ */
+import { Observable, isObservable, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
+import { createError, deserializeError, serializeError } from '../errors';
+import type { RequestMessage, WireMessage } from './protocol';
+
+/** What a command handler gets besides its arguments. */
+export interface CommandContext {
+  /** Address (actor id, `arbiter`, monitor name) of the caller. */
+  readonly caller: string;
+  /** Aborted when the caller unsubscribes (cancel) or the actor stops. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A command: returns a value, a Promise or an Observable (streamed to the caller). Arguments are
+ * whatever the caller passed (structured-clone values), so handlers should validate them.
+ */
+export type CommandHandler = (ctx: CommandContext, ...args: never[]) => unknown;
+
+/** Resolves a command name to a handler; undefined = unknown command. */
+export type CommandLookup = (command: string) => CommandHandler | undefined;
+
+export interface RequestOptions {
+  /** Milliseconds until the first reply; 0 or Infinity = wait forever. */
+  readonly timeout?: number;
+  readonly scheduler?: SchedulerLike;
+}
+
+interface Pending {
+  readonly subscriber: Subscriber<unknown>;
+  readonly to: string;
+  readonly cmd: string;
+  timer: Subscription | undefined;
+}
+
+interface Running {
+  subscription?: Subscription;
+  controller?: AbortController;
+}
+
+export class Mailbox {
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  readonly #running = new Map<string, Running>();
+
+  constructor(
+    /** This mailbox's address. */
+    readonly address: string,
+    private readonly post: (message: WireMessage) => void,
+    private readonly lookup: CommandLookup,
+    private readonly onCastError: (command: string, error: unknown) => void = () => undefined,
+  ) {}
+
+  /** Requests in flight both ways: a measure of how busy this mailbox is. */
+  get depth(): number {
+    return this.#pending.size + this.#running.size;
+  }
+
+  /** Sends `cmd` to `to` on subscribe; emits the reply (or a stream) and completes. */
+  request<T>(to: string, cmd: string, args: readonly unknown[], options: RequestOptions = {}): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const id = this.#nextId++;
+      const entry: Pending = { subscriber: subscriber as Subscriber<unknown>, to, cmd, timer: undefined };
+      this.#pending.set(id, entry);
+      const { timeout = 0, scheduler = asyncScheduler } = options;
+      if (timeout > 0 && timeout !== Infinity) {
+        entry.timer = scheduler.schedule(() => {
+          if (this.#pending.delete(id)) {
+            this.post({ k: 'cancel', id, from: this.address, to });
+            subscriber.error(createError('RXP_ERR_TIMEOUT', cmd, to, timeout));
+          }
+        }, timeout);
+      }
+      this.post({ k: 'req', id, from: this.address, to, cmd, args, ack: true });
+      return () => {
+        const pending = this.#pending.get(id);
+        if (pending) {
+          // Unsubscribed before the end: tell the remote side to stop the work.
+          this.#pending.delete(id);
+          pending.timer?.unsubscribe();
+          this.post({ k: 'cancel', id, from: this.address, to });
+        }
+      };
+    });
+  }
+
+  /** Fire and forget: nobody waits for the reply (heartbeats, broadcasts). */
+  cast(to: string, cmd: string, args: readonly unknown[]): void {
+    this.post({ k: 'req', id: 0, from: this.address, to, cmd, args, ack: false });
+  }
+
+  /** Feeds one incoming message addressed to this mailbox. */
+  receive(message: WireMessage): void {
+    switch (message.k) {
+      case 'req':
+        this.#dispatch(message);
+        return;
+      case 'cancel': {
+        const key = `${message.from}|${message.id}`;
+        const running = this.#running.get(key);
+        if (running) {
+          this.#running.delete(key);
+          running.subscription?.unsubscribe();
+          running.controller?.abort(createError('RXP_ERR_ACTOR_STOPPED', this.address, 'cancelled'));
+        }
+        return;
+      }
+      default: {
+        const entry = this.#pending.get(message.id);
+        if (!entry) return; // late reply to a cancelled or timed-out request
+        if (message.k === 'next') {
+          entry.timer?.unsubscribe();
+          entry.timer = undefined;
+          entry.subscriber.next(message.v);
+          return;
+        }
+        this.#pending.delete(message.id);
+        entry.timer?.unsubscribe();
+        if (message.k === 'res') {
+          entry.subscriber.next(message.v);
+          entry.subscriber.complete();
+        } else if (message.k === 'done') {
+          entry.subscriber.complete();
+        } else {
+          entry.subscriber.error(deserializeError(message.e));
+        }
+      }
+    }
+  }
+
+  /** Errors every request in flight to `to` (it stopped or crashed). */
+  failPendingTo(to: string, reason: string): void {
+    for (const [id, entry] of this.#pending) {
+      if (entry.to !== to) continue;
+      this.#pending.delete(id);
+      entry.timer?.unsubscribe();
+      entry.subscriber.error(createError('RXP_ERR_ACTOR_STOPPED', to, `${entry.cmd} (${reason})`));
+    }
+  }
+
+  /** Stops every running handler and fails every pending request (this mailbox is closing). */
+  close(reason: string): void {
+    for (const running of this.#running.values()) {
+      running.subscription?.unsubscribe();
+      running.controller?.abort(createError('RXP_ERR_ACTOR_STOPPED', this.address, reason));
+    }
+    this.#running.clear();
+    for (const entry of this.#pending.values()) {
+      entry.timer?.unsubscribe();
+      entry.subscriber.error(createError('RXP_ERR_ACTOR_STOPPED', entry.to, `${entry.cmd} (${reason})`));
+    }
+    this.#pending.clear();
+  }
+
+  #dispatch(message: RequestMessage): void {
+    const handler = this.lookup(message.cmd);
+    const { ack, from, id } = message;
+    if (!handler) {
+      const error = createError('RXP_ERR_UNKNOWN_COMMAND', message.cmd);
+      if (ack) this.post({ k: 'err', id, to: from, e: serializeError(error, false) });
+      else this.onCastError(message.cmd, error);
+      return;
+    }
+    const key = `${from}|${id}`;
+    let running: Running | undefined;
+    const ctx: CommandContext = {
+      caller: from,
+      get signal(): AbortSignal {
+        // Created on first use only: most commands never look at it.
+        running ??= {};
+        running.controller ??= new AbortController();
+        return running.controller.signal;
+      },
+    };
+    let result: unknown;
+    try {
+      result = (handler as (ctx: CommandContext, ...args: unknown[]) => unknown)(ctx, ...message.args);
+    } catch (error) {
+      this.#fail(message, error);
+      return;
+    }
+    if (isObservable(result)) {
+      let finished = false;
+      const subscription = result.subscribe({
+        next: (v) => {
+          if (ack) this.post({ k: 'next', id, to: from, v });
+        },
+        error: (error: unknown) => {
+          finished = true;
+          this.#running.delete(key);
+          this.#fail(message, error);
+        },
+        complete: () => {
+          finished = true;
+          this.#running.delete(key);
+          if (ack) this.post({ k: 'done', id, to: from });
+        },
+      });
+      if (!finished) {
+        running ??= {};
+        running.subscription = subscription;
+        this.#running.set(key, running);
+      }
+      return;
+    }
+    if (isPromiseLike(result)) {
+      running ??= {};
+      this.#running.set(key, running);
+      result.then(
+        (v) => {
+          // A cancelled request gets no reply: the caller already moved on.
+          if (this.#running.delete(key) && ack) this.post({ k: 'res', id, to: from, v });
+        },
+        (error: unknown) => {
+          if (this.#running.delete(key)) this.#fail(message, error);
+        },
+      );
+      return;
+    }
+    if (ack) this.post({ k: 'res', id, to: from, v: result });
+  }
+
+  #fail(message: RequestMessage, error: unknown): void {
+    if (message.ack) this.post({ k: 'err', id: message.id, to: message.from, e: serializeError(error) });
+    else this.onCastError(message.cmd, error);
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
