@@ -50,6 +50,7 @@ export class ActorRuntime implements ActorContext {
   readonly #startedAt = Date.now();
   readonly #sendTimeout: number;
   #requests = 0;
+  readonly #counters: Array<() => number> = [];
   #heartbeat: NodeJS.Timeout | undefined;
   #inbox: Subscription | undefined;
   #stopping: Promise<void> | undefined;
@@ -117,6 +118,10 @@ export class ActorRuntime implements ActorContext {
     this.#requests += n;
   }
 
+  addRequestCounter(counter: () => number): void {
+    this.#counters.push(counter);
+  }
+
   onStop(fn: () => void | Promise<void>): void {
     this.#stopHooks.push(fn);
   }
@@ -137,7 +142,7 @@ export class ActorRuntime implements ActorContext {
       state: this.#state,
       concurrency: this.concurrency,
       ...base,
-      requests: this.#requests,
+      requests: this.#counters.reduce((sum, counter) => sum + counter(), this.#requests),
       mailbox: this.#mailbox.depth,
       restarts: this.#boot.restarts,
     };

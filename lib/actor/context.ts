@@ -46,6 +46,8 @@ export interface ActorContext {
   command(name: string, handler: CommandHandler): void;
   /** Counts served requests (shown in `info`, drives `max_requests` recycling). */
   countRequests(n?: number): void;
+  /** Adds a live source of served requests (a protocol handler's counter) to the count. */
+  addRequestCounter(counter: () => number): void;
   /** Runs `fn` when the actor stops, before it exits; awaited within `graceful_timeout`. */
   onStop(fn: () => void | Promise<void>): void;
   /** Extra `info` fields, merged into every heartbeat. */

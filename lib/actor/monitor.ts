@@ -82,9 +82,17 @@ export class Monitor {
     for (let i = 0; i < this.#size; i++) this.#add();
   }
 
-  /** Resolves when every worker has completed its handshake at least once. */
+  /**
+   * Resolves when every worker has completed its handshake at least once; rejects with
+   * RXP_ERR_SPAWN_FAILED if one gives up (escalates) before it ever started.
+   */
   async ready(): Promise<void> {
-    await Promise.all(this.workers().map((w) => firstValueFrom(w.started$)));
+    await Promise.all(
+      this.workers().map(async (w) => {
+        const started = await firstValueFrom(w.started$, { defaultValue: undefined });
+        if (!started) throw createError('RXP_ERR_SPAWN_FAILED', `${w.name}(${w.aid})`, w.state);
+      }),
+    );
   }
 
   #add(): Supervisor {
