@@ -49,3 +49,8 @@ export function hostedBootData(): BootData | undefined {
   cached = raw && typeof process.send === 'function' ? (JSON.parse(raw) as BootData) : undefined;
   return cached;
 }
+
+/** True in a thread or process that hosts an actor started by rxpulsar (like `cluster.isWorker`). */
+export function isWorker(): boolean {
+  return hostedBootData() !== undefined;
+}

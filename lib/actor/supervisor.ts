@@ -168,6 +168,14 @@ export class Supervisor {
     return done;
   }
 
+  /**
+   * Kills the running incarnation as a crash would (SIGKILL / `terminate()`): the supervisor then
+   * restarts it per its policy. For "restart this worker" buttons and failure drills.
+   */
+  terminate(): void {
+    this.#host?.kill();
+  }
+
   #launch(): void {
     const options = this.#options;
     this.#state = this.#restarts === 0 ? 'spawning' : 'restarting';

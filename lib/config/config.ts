@@ -43,7 +43,7 @@ export class Config {
 
   /** Builds a configuration from defaults, code, config file, environment and argv. */
   static load(options: LoadOptions = {}): Config {
-    const settings = settingsFor(options.apps);
+    const settings = settingsFor(options.apps ?? []);
     const cli = parseArgv(options.argv ?? [], settings);
     const cfg = new Config(settings, {}, cli.positional);
     cfg.#apply(options.defaults ?? {}, 'code');

@@ -1,0 +1,96 @@
+import { VirtualTimeScheduler, firstValueFrom, lastValueFrom, of, toArray, Observable } from 'rxjs';
+import { isRxPulsarError } from 'rxpulsar';
+import { Mailbox, type CommandHandler } from '../../../lib/actor/mailbox';
+import type { WireMessage } from '../../../lib/actor/protocol';
+
+/** Two mailboxes wired back to back, delivering asynchronously like a real channel. */
+function pair(commands: Record<string, CommandHandler>) {
+  const sent: WireMessage[] = [];
+  let a!: Mailbox;
+  let b!: Mailbox;
+  const deliver = (m: WireMessage): void => {
+    sent.push(m);
+    queueMicrotask(() => (m.k === 'req' || m.k === 'cancel' ? b : a).receive(m));
+  };
+  a = new Mailbox('a', deliver, () => undefined);
+  b = new Mailbox('b', deliver, (cmd) => commands[cmd]);
+  return { a, b, sent };
+}
+
+describe('Mailbox', () => {
+  it('sends on subscribe, emits the reply once and completes', async () => {
+    const { a, sent } = pair({ add: (_ctx, x: number, y: number) => x + y });
+    const reply$ = a.request('b', 'add', [2, 3]);
+    expect(sent).toHaveLength(0); // cold
+    expect(await firstValueFrom(reply$)).toBe(5);
+    expect(sent.map((m) => m.k)).toEqual(['req', 'res']);
+  });
+
+  it('replies to Promise commands and streams Observable commands', async () => {
+    const { a } = pair({ later: async () => 'done', many: () => of(1, 2, 3) });
+    expect(await firstValueFrom(a.request('b', 'later', []))).toBe('done');
+    expect(await lastValueFrom(a.request('b', 'many', []).pipe(toArray()))).toEqual([1, 2, 3]);
+  });
+
+  it('carries errors thrown or rejected by commands, and unknown commands', async () => {
+    const { a } = pair({
+      boom: () => {
+        throw new TypeError('bad input');
+      },
+      reject: () => Promise.reject(new Error('no')),
+    });
+    await expect(firstValueFrom(a.request('b', 'boom', []))).rejects.toMatchObject({ name: 'TypeError', message: 'bad input' });
+    await expect(firstValueFrom(a.request('b', 'reject', []))).rejects.toThrow('no');
+    await expect(firstValueFrom(a.request('b', 'nope', []))).rejects.toMatchObject({ code: 'RXP_ERR_UNKNOWN_COMMAND' });
+  });
+
+  it('times out in virtual time with RXP_ERR_TIMEOUT and sends a cancel', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const sent: WireMessage[] = [];
+    const mailbox = new Mailbox('a', (m) => sent.push(m), () => undefined);
+    let error: unknown;
+    mailbox.request('b', 'slow', [], { timeout: 250, scheduler }).subscribe({ error: (e: unknown) => (error = e) });
+    scheduler.maxFrames = 249;
+    scheduler.flush();
+    expect(error).toBeUndefined();
+    scheduler.maxFrames = Infinity;
+    scheduler.flush();
+    expect(isRxPulsarError(error, 'RXP_ERR_TIMEOUT')).toBe(true);
+    expect((error as Error).message).toBe('Command "slow" to b timed out after 250 ms');
+    expect(sent.map((m) => m.k)).toEqual(['req', 'cancel']);
+    // A late reply is ignored.
+    mailbox.receive({ k: 'res', id: (sent[0] as { id: number }).id, to: 'a', v: 1 });
+  });
+
+  it('tears the handler down on cancel, and aborts the signal of Promise handlers', async () => {
+    let torn = 0;
+    let aborted = false;
+    const { a, b } = pair({
+      forever: () => new Observable(() => () => torn++),
+      wait: (ctx) =>
+        new Promise((resolve) => {
+          ctx.signal.addEventListener('abort', () => {
+            aborted = true;
+            resolve('x');
+          });
+        }),
+    });
+    a.request('b', 'forever', []).subscribe().unsubscribe();
+    const wait = a.request('b', 'wait', []).subscribe();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(b.depth).toBe(1);
+    wait.unsubscribe();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(torn).toBe(1);
+    expect(aborted).toBe(true);
+    expect(b.depth).toBe(0);
+  });
+
+  it('fails requests in flight to an actor that is gone', async () => {
+    const sent: WireMessage[] = [];
+    const mailbox = new Mailbox('a', (m) => sent.push(m), () => undefined);
+    const reply = firstValueFrom(mailbox.request('b', 'ping', []));
+    mailbox.failPendingTo('b', 'crashed');
+    await expect(reply).rejects.toMatchObject({ code: 'RXP_ERR_ACTOR_STOPPED' });
+  });
+});
