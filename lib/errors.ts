@@ -89,6 +89,7 @@ export const ERROR_CATALOG = {
   RXP_ERR_RPC_INVALID_PARAMS: { message: 'Invalid params for %s: %s', rpcCode: -32602 },
   RXP_ERR_RPC_INTERNAL: { message: 'Internal error', rpcCode: -32603 },
   RXP_ERR_RPC_UNSERIALIZABLE: { message: 'Internal error: the result of %s cannot be serialised to JSON', rpcCode: -32603 },
+  RXP_ERR_RPC_CANCELLED: { message: 'Request %s cancelled', rpcCode: -32800 },
   RXP_ERR_RPC_HTTP_METHOD: { message: 'JSON-RPC over HTTP needs POST, got %s', status: 405 },
   RXP_ERR_RPC_MEDIA_TYPE: { message: 'JSON-RPC over HTTP needs Content-Type application/json, got %s', status: 415 },
   RXP_ERR_RPC_BODY_TOO_LARGE: { message: 'JSON-RPC request body larger than %s bytes', status: 413 },

@@ -13,17 +13,44 @@ export interface Channel {
 }
 
 interface PortLike {
-  on(event: 'message', listener: (message: WireMessage) => void): unknown;
+  on(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
   on(event: 'close' | 'exit', listener: () => void): unknown;
-  off(event: 'message', listener: (message: WireMessage) => void): unknown;
+  off(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
   off(event: 'close' | 'exit', listener: () => void): unknown;
-  postMessage(message: WireMessage): void;
+  postMessage(message: WireMessage[]): void;
+}
+
+/**
+ * Coalesces the messages posted during one turn of the event loop into one transfer (an array),
+ * as a socket server corks its writes: the cost of a postMessage / IPC send is mostly per call,
+ * so many requests in flight share it. A lone message waits only for the current microtask queue.
+ */
+function batched(send: (batch: WireMessage[]) => void): (message: WireMessage) => void {
+  let batch: WireMessage[] | undefined;
+  const flush = (): void => {
+    const out = batch!;
+    batch = undefined;
+    send(out);
+  };
+  return (message) => {
+    if (batch) batch.push(message);
+    else {
+      batch = [message];
+      queueMicrotask(flush);
+    }
+  };
+}
+
+/** Feeds a received transfer (one message or a batch) to the subscriber. */
+function unbatch(subscriber: { next(m: WireMessage): void }, data: WireMessage | WireMessage[]): void {
+  if (Array.isArray(data)) for (const m of data) subscriber.next(m);
+  else subscriber.next(data);
 }
 
 /** A worker thread's `Worker` (arbiter side) or `parentPort` (actor side). */
 export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'): Channel {
   const message$ = new Observable<WireMessage>((subscriber) => {
-    const onMessage = (message: WireMessage): void => subscriber.next(message);
+    const onMessage = (message: WireMessage | WireMessage[]): void => unbatch(subscriber, message);
     const onEnd = (): void => subscriber.complete();
     port.on('message', onMessage);
     port.on(endEvent, onEnd);
@@ -32,24 +59,24 @@ export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'
       port.off(endEvent, onEnd);
     };
   }).pipe(share());
-  return { message$, post: (message) => port.postMessage(message) };
+  return { message$, post: batched((batch) => port.postMessage(batch)) };
 }
 
 interface IpcLike {
   connected: boolean;
-  on(event: 'message', listener: (message: WireMessage) => void): unknown;
+  on(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
   on(event: 'disconnect', listener: () => void): unknown;
-  off(event: 'message', listener: (message: WireMessage) => void): unknown;
+  off(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
   off(event: 'disconnect', listener: () => void): unknown;
-  send?(message: WireMessage): boolean;
+  send?(message: WireMessage[]): boolean;
 }
 
 /** A child process (arbiter side) or `process` itself (actor side), with an IPC channel. */
 export function ipcChannel(target: IpcLike): Channel {
   const message$ = new Observable<WireMessage>((subscriber) => {
     // Handle-carrying messages (listening sockets) share the IPC channel; they are not ours.
-    const onMessage = (message: WireMessage): void => {
-      if (message !== null && typeof message === 'object' && 'k' in message) subscriber.next(message);
+    const onMessage = (message: WireMessage | WireMessage[]): void => {
+      if (Array.isArray(message) || (message !== null && typeof message === 'object' && 'k' in message)) unbatch(subscriber, message);
     };
     const onEnd = (): void => subscriber.complete();
     target.on('message', onMessage);
@@ -61,10 +88,10 @@ export function ipcChannel(target: IpcLike): Channel {
   }).pipe(share());
   return {
     message$,
-    post: (message) => {
+    post: batched((batch) => {
       // A message to a process that already went away is dropped: its exit is reported separately.
-      if (target.connected && target.send) target.send(message);
-    },
+      if (target.connected && target.send) target.send(batch);
+    }),
   };
 }
 

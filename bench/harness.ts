@@ -1,0 +1,40 @@
+/**
+ * Small helpers shared by the benchmarks: argument parsing, median of repeats, table printing.
+ * Benchmarks are never unit tests: they print figures for bench/RESULTS.md.
+ */
+export function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs `once` with `window` calls in flight for `ms`; returns completed calls per second. */
+export async function throughput(once: () => Promise<unknown>, window: number, ms: number): Promise<number> {
+  let done = 0;
+  let running = true;
+  const deadline = Date.now() + ms;
+  const t0 = process.hrtime.bigint();
+  const lane = async (): Promise<void> => {
+    while (running) {
+      await once();
+      done++;
+      if (Date.now() >= deadline) running = false;
+    }
+  };
+  await Promise.all(Array.from({ length: window }, lane));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return done / seconds;
+}
+
+export function table(rows: ReadonlyArray<Record<string, string | number>>): string {
+  const keys = Object.keys(rows[0] ?? {});
+  const cell = (v: string | number): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => cell(r[k]).length)));
+  const line = (values: string[]): string => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+  return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell(r[k]))))].join('\n');
+}
