@@ -11,4 +11,5 @@ module.exports = {
     '^rxpulsar/apps/(.*)$': '<rootDir>/apps/$1/index.ts',
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/spec/helpers/summary-reporter.js'],
 };
