@@ -111,6 +111,14 @@ export const ERROR_CATALOG = {
   RXP_ERR_TASK_LOST: { message: 'Task %s (%s) lost its worker %s times; max_redeliveries reached', rpcCode: -32021 },
   RXP_ERR_QUEUE_FULL: { message: 'Task queue is full (%s tasks waiting, high-water mark %s)', status: 503, rpcCode: -32023 },
   RXP_ERR_TASK_BACKEND: { message: 'Task backend error: %s', status: 503, rpcCode: -32024 },
+
+  // --- shell, test app (apps/shell, apps/test) -------------------------------------------------
+  RXP_ERR_TEST_TIMEOUT: { message: 'Test "%s" did not finish within %s ms' },
+  RXP_ERR_TEST_LOAD: { message: 'Cannot load test module "%s": %s' },
+  RXP_ERR_TEST_DEFINITION: { message: 'Invalid test definition: %s' },
+  RXP_ERR_TEST_HOOK: { message: 'The %s hook of "%s" failed: %s' },
+  RXP_ERR_TEST_WORKER_LOST: { message: 'Test worker %s stopped while running module "%s": %s' },
+  RXP_ERR_TEST_UNKNOWN_LABEL: { message: 'No test module matches label "%s"' },
 } as const satisfies Record<string, ErrorSpec>;
 /* eslint-enable sort-keys */
 

@@ -114,16 +114,33 @@ export abstract class Application {
       }
       throw error;
     }
+    try {
+      await this.#startMonitor(this.#config);
+    } catch (error) {
+      // Startup failures (pidfile taken, address in use, workers that cannot start) end a server
+      // with one line and status 1; a library caller gets the error.
+      if (fromProcess && isRxPulsarError(error)) {
+        process.stderr.write(`rxpulsar: error: ${error.message.split('\n')[0]}\n`);
+        await arbiter().kill('startup failed', 1);
+        process.exit(1);
+      }
+      throw error;
+    }
+    this.ready(arbiter());
+    return this;
+  }
+
+  async #startMonitor(config: Config): Promise<void> {
     const a = arbiter();
-    a.configure(this.#config, this.options.scheduler);
+    a.configure(config, this.options.scheduler);
     if (this.options.server ?? true) startArbiter();
     else a.start({ signals: false, exit: false });
-    await this.monitorStart(a, this.#config);
-    const concurrency = this.#config.get('concurrency');
+    await this.monitorStart(a, config);
+    const concurrency = config.get('concurrency');
     const main = require.main?.filename ?? process.argv[1];
     this.#monitor = a.createMonitor({
       name: this.name,
-      config: this.#config,
+      config,
       worker: {
         app: this.name,
         entry: main,
@@ -133,8 +150,6 @@ export abstract class Application {
       },
     });
     await this.#monitor.ready();
-    this.ready(a);
-    return this;
   }
 
   /** Stops this application's workers (gracefully). */

@@ -118,6 +118,32 @@ describe.each(['thread', 'process'] as const)('%s actors', (concurrency) => {
   });
 });
 
+describe('actor to actor', () => {
+  it('routes a command from a thread actor to a process actor through the arbiter', async () => {
+    const a = await firstValueFrom(spawn({ concurrency: 'thread', module: counter, name: 'relay-a' }));
+    const b = await firstValueFrom(spawn({ concurrency: 'process', module: counter, name: 'relay-b' }));
+    expect(await firstValueFrom(send(a, 'run', 'relay', b.aid, 'run', 'add', 20, 22))).toBe(42);
+    expect(await firstValueFrom(send(a, 'run', 'relay', 'relay-b', 'echo', 'by name'))).toBe('by name');
+    const info = await firstValueFrom(send<ActorInfo>(a, 'run', 'relay', b.aid, 'info'));
+    expect(info.pid).toBe(b.pid);
+    // An actor spawns through the arbiter, which supervises the new one.
+    const child = await firstValueFrom(send<{ aid: string; name: string }>(b, 'run', 'spawnChild', counter));
+    expect(child.name).toBe('grandchild');
+    expect(arbiter().find(child.aid)?.state).toBe('running');
+    expect(await firstValueFrom(send(child.aid, 'increment', 2))).toBe(2);
+    await Promise.all([a, b].map((r) => firstValueFrom(send(r, 'stop'))));
+    expect(await firstValueFrom(send('arbiter', 'kill_actor', child.aid))).toBe(`stopped grandchild(${child.aid})`);
+  });
+
+  it('gets and sets settings at run time with the config command', async () => {
+    const ref = await firstValueFrom(spawn({ concurrency: 'thread', name: 'configurable' }));
+    expect(await firstValueFrom(send(ref, 'config', 'get', 'graceful_timeout'))).toBe(30);
+    expect(await firstValueFrom(send(ref, 'config', 'set', 'graceful_timeout', '2'))).toBe(2);
+    await expect(firstValueFrom(send(ref, 'config', 'set', 'workers', 0))).rejects.toMatchObject({ code: 'RXP_ERR_INVALID_SETTING' });
+    await firstValueFrom(send(ref, 'stop'));
+  });
+});
+
 describe('inline actors and streams', () => {
   it('streams values of an Observable command and spawns from a definition', async () => {
     const { interval, map: rxMap, take: rxTake } = await import('rxjs');

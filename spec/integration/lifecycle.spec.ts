@@ -1,3 +1,7 @@
+import { connect } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChildScript } from '../helpers/child';
 import { processAlive } from '../helpers/events';
 import type { ActorEvent } from 'rxpulsar';
@@ -43,5 +47,85 @@ describe('process tree lifecycle (signals)', () => {
     tree.child.kill('SIGTERM');
     expect(await tree.exited).toEqual({ code: 0, signal: null });
     expect(tree.events.filter((e) => e.type === 'actor:stopped')).toHaveLength(2);
+  }, 30_000);
+
+  it('SIGTTIN adds a worker and SIGTTOU removes one', async () => {
+    const t = (tree = new ChildScript('spec/fixtures/apps/tree.ts', ['--bind', '127.0.0.1:0', '--workers', '1', '--concurrency', 'thread']));
+    await t.url();
+    t.child.kill('SIGTTIN');
+    await t.until(() => started(t.events).length === 2, 15_000, 'second worker');
+    expect(t.events.find((e) => e.type === 'monitor:scaled')?.data).toEqual({ from: 1, to: 2 });
+    t.child.kill('SIGTTOU');
+    await t.until(() => t.events.some((e) => e.type === 'actor:stopped' && e.reason === 'exit code 0'), 15_000, 'one worker stopped');
+    const youngest = started(t.events)[1].aid;
+    expect(t.events.find((e) => e.type === 'actor:stopping')).toMatchObject({ aid: youngest, reason: 'scale down' });
+    t.child.kill('SIGTERM');
+    expect((await t.exited).code).toBe(0);
+  }, 30_000);
+
+  it('recycles a worker after max_requests: the new one starts, then the old one drains', async () => {
+    const t = (tree = new ChildScript('spec/fixtures/apps/tree.ts', ['--bind', '127.0.0.1:0', '--workers', '1', '--concurrency', 'thread', '--max-requests', '5', '--timeout', '1']));
+    const url = new URL(await t.url());
+    const first = await t.until(() => started(t.events)[0], 15_000, 'worker');
+    const socket = connect(Number(url.port), '127.0.0.1');
+    let echoed = '';
+    socket.on('data', (d: Buffer) => (echoed += d.toString()));
+    for (let i = 0; i < 6; i++) {
+      const reply = new Promise((resolve) => socket.once('data', resolve));
+      socket.write(`${i}`);
+      await reply;
+    }
+    expect(echoed).toBe('012345');
+    await t.until(() => t.events.some((e) => e.aid === first.aid && e.type === 'actor:stopped'), 15_000, 'recycled');
+    const stopping = t.events.find((e) => e.aid === first.aid && e.type === 'actor:stopping')!;
+    expect(stopping.reason).toBe('max_requests 5 reached');
+    const replacement = started(t.events).find((e) => e.aid !== first.aid)!;
+    expect(replacement.time).toBeLessThanOrEqual(stopping.time);
+    socket.destroy();
+    t.child.kill('SIGTERM');
+    expect((await t.exited).code).toBe(0);
+  }, 30_000);
+
+  it('writes the pidfile, refuses a second server on it, removes it on exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rxp-pid-'));
+    const pidfile = join(dir, 'server.pid');
+    try {
+      const t = (tree = new ChildScript('spec/fixtures/apps/tree.ts', ['--bind', '127.0.0.1:0', '--concurrency', 'inline', '--pidfile', pidfile]));
+      await t.url();
+      expect(readFileSync(pidfile, 'utf8').trim()).toBe(String(t.child.pid));
+      const second = new ChildScript('spec/fixtures/apps/tree.ts', ['--bind', '127.0.0.1:0', '--concurrency', 'inline', '--pidfile', pidfile]);
+      const exit = await second.exited;
+      expect(exit.code).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`rxpulsar: error: Pidfile "${pidfile}" holds the live pid ${t.child.pid}`));
+      t.child.kill('SIGTERM');
+      expect((await t.exited).code).toBe(0);
+      expect(existsSync(pidfile)).toBe(false);
+      // A stale pidfile (dead pid) does not block a start.
+      writeFileSync(pidfile, '999999\n');
+      const third = (tree = new ChildScript('spec/fixtures/apps/tree.ts', ['--bind', '127.0.0.1:0', '--concurrency', 'inline', '--pidfile', pidfile]));
+      await third.url();
+      third.child.kill('SIGQUIT');
+      expect((await third.exited).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
+
+  it('a second SIGINT forces the exit while workers are still draining', async () => {
+    const t = (tree = new ChildScript('spec/fixtures/apps/tree.ts', ['--bind', '127.0.0.1:0', '--workers', '2', '--concurrency', 'process', '--graceful-timeout', '30']));
+    const url = new URL(await t.url());
+    const pids = (await t.until(() => started(t.events).length >= 2 && started(t.events), 15_000, 'workers')).map((e) => e.pid!);
+    // An open echo connection keeps a worker draining for up to graceful_timeout.
+    const socket = connect(Number(url.port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.on('end', () => undefined);
+    socket.pause();
+    t.child.kill('SIGINT');
+    await t.until(() => t.events.some((e) => e.type === 'arbiter:stopping'), 5000, 'stopping');
+    t.child.kill('SIGINT');
+    const exit = await t.exited;
+    expect(exit.code).toBe(1);
+    expect(pids.some(processAlive)).toBe(false);
+    socket.destroy();
   }, 30_000);
 });
