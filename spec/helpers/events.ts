@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { firstValueFrom, filter, timeout, type Observable } from 'rxjs';
 import type { ActorEvent } from 'rxpulsar';
 
@@ -11,11 +12,19 @@ export function nextEvent(events$: Observable<ActorEvent>, predicate: (e: ActorE
   );
 }
 
-/** True while a process with this pid exists. */
+/**
+ * True while a process with this pid runs. A zombie (exited, not yet reaped: children of a killed
+ * arbiter wait for init to reap them) counts as gone.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -128,4 +128,15 @@ describe('process tree lifecycle (signals)', () => {
     expect(pids.some(processAlive)).toBe(false);
     socket.destroy();
   }, 30_000);
+
+  it('leaves no orphan when the arbiter is killed with SIGKILL', async () => {
+    const t = (tree = new ChildScript('spec/fixtures/apps/tree.ts', ['--bind', '127.0.0.1:0', '--workers', '2', '--concurrency', 'process']));
+    await t.url();
+    const pids = (await t.until(() => started(t.events).length >= 2 && started(t.events), 15_000, 'workers')).map((e) => e.pid!);
+    t.child.kill('SIGKILL');
+    await t.exited;
+    const deadline = Date.now() + 5000;
+    while (pids.some(processAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pids.filter(processAlive)).toEqual([]);
+  }, 30_000);
 });
