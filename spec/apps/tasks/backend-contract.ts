@@ -207,6 +207,29 @@ export function backendContract(name: string, make: () => Promise<BackendUnderTe
       await t.expectDropped('a', RUN.result_ttl);
     });
 
+    it('should record a start folded into the outcome of the same batch', async () => {
+      await enqueue(request('quick'), request('bad', { run: { max_retries: 1 } }));
+      const events: WatchMessage[] = [];
+      const watching = backend.watch({ ids: ['quick', 'bad'] }, false).subscribe((e) => events.push(e));
+      try {
+        await waitFor(() => events.some((e) => e.type === 'sync'));
+        await claim(2);
+        t.clock.now = T0 + 5;
+        await report([
+          { type: 'success', id: 'quick', attempt: 1, result: 'ok', started: true },
+          { type: 'failure', id: 'bad', attempt: 1, error: { name: 'Error', message: 'x' }, retry_at: T0 + 10, started: true },
+        ]);
+        expect(await get('quick')).toMatchObject({ status: 'SUCCESS', time_started: T0 + 5, time_ended: T0 + 5 });
+        expect(await get('bad')).toMatchObject({ status: 'RETRY', time_started: T0 + 5, retries: 1 });
+        await waitFor(() => statusEvents(events).filter((e) => e.status === 'SUCCESS' || e.status === 'RETRY').length === 2);
+        const quick = statusEvents(events).filter((e) => e.id === 'quick').map((e) => e.status);
+        expect(quick).toEqual(['RECEIVED', 'STARTED', 'SUCCESS']);
+        expect(statusEvents(events).filter((e) => e.id === 'bad').map((e) => e.status)).toEqual(['RECEIVED', 'STARTED', 'RETRY']);
+      } finally {
+        watching.unsubscribe();
+      }
+    });
+
     it('should retry a failure at retry_at while retries remain, then fail', async () => {
       await enqueue(request('r', { run: { max_retries: 1 } }));
       await claim();
