@@ -312,16 +312,17 @@ export class Arbiter {
 
   /**
    * Graceful stop: monitors drain their workers, spawned actors stop, within graceful_timeout,
-   * then whatever is left is killed. Exits the process if `start()` was asked to. Idempotent.
+   * then whatever is left is killed. Exits the process (with `code`) if it runs as a server.
+   * Idempotent.
    */
-  stop(reason = 'stop'): Promise<void> {
+  stop(reason = 'stop', code = 0): Promise<void> {
     if (this.#stopping) return this.#stopping;
     this.#state = 'stopping';
     this.#emit({ type: 'arbiter:stopping', aid: ARBITER, name: ARBITER, reason, pid: process.pid, threadId, time: Date.now() });
     this.log.info('stopping (%s)', reason);
     this.#stopping = (async () => {
       await Promise.all([...this.monitors().map((m) => m.stop(reason)), ...this.actors().map((a) => a.stop(reason))]);
-      this.#finish(0);
+      this.#finish(code);
     })();
     return this.#stopping;
   }

@@ -119,6 +119,20 @@ describe('startShell', () => {
       h.input.write('\x04'); // Ctrl-D
       await expect(h.shell.closed).resolves.toEqual({ errors: 0 });
     });
+
+    it('should hold a line typed while an Observable runs until it completes', async () => {
+      const h = track(harness({ terminal: true, banner: false, prompt: '> ' }));
+      const subscriber = h.nextSubscriber();
+      h.input.write('source$\n');
+      const s = await subscriber;
+      h.input.write('"typed ahead"\n');
+      s.next('value');
+      await h.waitFor(/'value'\n/);
+      expect(h.plain()).not.toContain("'typed ahead'");
+      s.complete();
+      await h.waitFor(/'typed ahead'\n> $/);
+      expect(h.plain().indexOf("'value'")).toBeLessThan(h.plain().indexOf("'typed ahead'"));
+    });
   });
 
   describe('with the runtime in scope', () => {
