@@ -12,7 +12,6 @@
  * When the input ends (or `.exit`) the arbiter stops: exit status 0, or 1 when a piped script
  * had an evaluation fail.
  */
-import type { Arbiter } from '../../lib/actor/arbiter';
 import { arbiter } from '../../lib/actor/arbiter';
 import type { ActorContext } from '../../lib/actor/context';
 import { Application, type ApplicationOptions } from '../../lib/app/application';

@@ -66,12 +66,19 @@ export type { RedisBackendOptions } from './redis-backend';
 export { createRemoteBackend, exposeBackend, TASK_COMMANDS } from './remote-backend';
 export type { RemoteBackendOptions, TaskCommandHandlers, TaskTransport } from './remote-backend';
 
-/* Assembly, JSON-RPC, settings */
+/* The application (arbiter + workers on the actor runtime) */
+export { connectTaskQueue, REPLACE_EXIT_CODE, TaskQueue, taskWorkerId } from './task-queue-app';
+export type { ConnectTaskQueueOptions, TaskQueueOptions } from './task-queue-app';
+
+/* One-process assembly, JSON-RPC, settings */
 export { createBackend, createTaskQueue, startMaintenance } from './task-queue';
 export { loadJobRegistry } from './load-jobs';
-export type { TaskQueue, TaskQueueOptions } from './task-queue';
+export type { LocalTaskQueue, LocalTaskQueueOptions } from './task-queue';
 export { TaskQueueRpc } from './rpc';
 export { dedupeTaskId, randomTaskId } from './task-id';
+
+/* Examples: pulsar's sample jobs, rebuilt (served by samples/taskqueue) */
+export { exampleJobs } from './examples/jobs';
 export {
   maxRedeliveries,
   taskBackend,

@@ -30,7 +30,7 @@ export function startMaintenance(backend: TaskBackend, period = 1000, scheduler?
   return interval(period, scheduler).subscribe(() => backend.maintain().subscribe({ error: () => undefined }));
 }
 
-export interface TaskQueueOptions {
+export interface LocalTaskQueueOptions {
   /** A backend, or a `--task-backend` value. @default 'embedded' */
   readonly backend?: TaskBackend | string;
   readonly backpressure?: Backpressure;
@@ -49,7 +49,7 @@ export interface TaskQueueOptions {
   readonly worker?: string;
 }
 
-export interface TaskQueue {
+export interface LocalTaskQueue {
   readonly backend: TaskBackend;
   readonly client: TaskQueueClient;
   readonly consumer?: TaskConsumer;
@@ -69,7 +69,7 @@ export interface TaskQueue {
  * tq.client.result('addition', [1, 2]).subscribe(console.log); // 3
  * ```
  */
-export function createTaskQueue(options: TaskQueueOptions): TaskQueue {
+export function createTaskQueue(options: LocalTaskQueueOptions): LocalTaskQueue {
   const registry = options.jobs instanceof JobRegistry ? options.jobs : new JobRegistry(options.jobs);
   const backend =
     typeof options.backend === 'object' ? options.backend : createBackend(options.backend ?? 'embedded', { scheduler: options.scheduler });

@@ -58,6 +58,13 @@ export interface LlhttpError {
   readonly bytesParsed: number;
 }
 
+/**
+ * Returned by `onHeadersComplete` to pause the parser right after the current message's
+ * headers (llhttp's `HPE_PAUSED`): `execute` then reports `HPE_PAUSED` with the offset to
+ * resume from, after {@link LlhttpParser.resume}.
+ */
+export const LLHTTP_PAUSE = 21;
+
 /** Parser kind: server side parses requests, a client parses responses. */
 export type LlhttpKind = 'request' | 'response';
 
@@ -292,6 +299,11 @@ export class LlhttpParser {
     if (!this.#consumed || this.#native === null) return;
     this.#consumed = false;
     this.#native.unconsume();
+  }
+
+  /** Lets a parser paused with {@link LLHTTP_PAUSE} go on (call `execute` with the rest). */
+  resume(): void {
+    this.#native?.resume();
   }
 
   /** Consume mode: the buffer of the read being executed (bytes after an upgrade live there). */

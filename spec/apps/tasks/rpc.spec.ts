@@ -1,11 +1,11 @@
-import { createTaskQueue, defineJob, type TaskQueue } from 'rxpulsar/apps/tasks';
+import { createTaskQueue, defineJob, type LocalTaskQueue } from 'rxpulsar/apps/tasks';
 
 const addition = defineJob('addition', (_ctx, a: number, b: number) => a + b, { doc: 'Adds two numbers.' });
 const tick = defineJob('tick', () => 1, { schedule: { every: 3_600_000 } });
 const hold = defineJob('hold', (ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('stopped'))));
 
 describe('TaskQueueRpc', () => {
-  let tq: TaskQueue;
+  let tq: LocalTaskQueue;
   beforeEach(() => {
     tq = createTaskQueue({ jobs: [addition, tick, hold], concurrency: 2 });
   });
