@@ -51,6 +51,13 @@ describe('WsConnection: RFC 6455 framing, with raw bytes', () => {
     expect(await raw.nextFrame()).toMatchObject({ fin: true, opcode: OP.text, payload: Buffer.from('hi') });
   });
 
+  it('should serve frames sent in the same packet as the handshake (the upgrade `head`)', async () => {
+    const raw = await rawConnect(server!.port, Buffer.concat([Buffer.from(handshakeRequest('/echo')), frame(OP.text, 'early')]));
+    sockets.push(raw);
+    expect(raw.status).toBe(101);
+    expect((await raw.nextFrame()).payload.toString()).toBe('early');
+  });
+
   it('should deliver each of several frames that arrive in one TCP chunk (pulsar §6.2 bug)', async () => {
     const raw = await connect('/echo');
     raw.send(Buffer.concat([frame(OP.text, 'one'), frame(OP.text, 'two'), frame(OP.binary, Buffer.from([7]))]));

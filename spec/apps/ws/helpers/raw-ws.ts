@@ -117,7 +117,7 @@ export function handshakeRequest(path: string, extra: Record<string, string> = {
 }
 
 /** Opens a TCP connection, sends `request` and parses the answer's head; frames follow. */
-export function rawConnect(port: number, request: string): Promise<RawWs> {
+export function rawConnect(port: number, request: string | Buffer): Promise<RawWs> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const reader = new FrameReader();
