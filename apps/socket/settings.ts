@@ -1,5 +1,5 @@
 import { defineSetting } from '../../lib/config/registry';
-import { integer, number } from '../../lib/config/validators';
+import { boolean, integer, number } from '../../lib/config/validators';
 
 export const keepAlive = defineSetting<number>({
   name: 'keep_alive',
@@ -21,4 +21,15 @@ export const maxConnections = defineSetting<number>({
   validate: integer({ min: 1 }),
   section: 'Server Socket',
   help: 'Most connections one worker keeps open; further ones are closed at accept.',
+});
+
+export const workerHeader = defineSetting<boolean>({
+  name: 'worker_header',
+  app: 'wsgi',
+  flags: ['--worker-header'],
+  boolean: true,
+  default: false,
+  validate: boolean,
+  section: 'HTTP',
+  help: 'Name the worker that served each response in the Server header (`rxpulsar/<version> (worker <id>; pid <pid>; thread <n>)`), to see how connections spread over workers.',
 });

@@ -61,10 +61,19 @@ export class SocketServer extends Application {
     this.#listen = await bindListenHandle(parseBind(config.get(bind)));
     const listen = this.#listen;
     arbiter.provideListenFd(this.name, () => dupHandle(listen.handle));
-    // The bound socket lives as long as the arbiter: closed (and a unix socket file removed) at exit.
+    // The arbiter's descriptor is closed as soon as a stop begins: once the workers have closed
+    // theirs too, the socket is gone and new connections are refused at once instead of waiting
+    // in the backlog of a socket nobody accepts on any more.
     arbiter.events$.subscribe((event) => {
-      if (event.type === 'arbiter:stopped') listen.close();
+      if (event.type === 'arbiter:stopping' || event.type === 'arbiter:stopped') closeOnce();
     });
+    let closed = false;
+    const closeOnce = (): void => {
+      if (!closed) {
+        closed = true;
+        listen.close();
+      }
+    };
   }
 
   protected override workerSpec(): Partial<WorkerSpec> {

@@ -11,6 +11,7 @@ import { logLevel, type Concurrency } from '../config/settings';
 import { createError } from '../errors';
 import { configureLogging, createLogger, type Logger } from '../log';
 import { processInfo } from '../system/process-info';
+import { stopFdBroker } from '../net/fd-broker';
 import { version } from '../version';
 import { createPidfile, removePidfile } from '../system/pidfile';
 import type { ActorHost } from '../concurrency/host';
@@ -341,6 +342,7 @@ export class Arbiter {
     this.#signalHandlers = [];
     const pidfile = this.#config.get('pidfile') as string;
     if (pidfile) removePidfile(pidfile);
+    stopFdBroker();
     this.#emit({ type: 'arbiter:stopped', aid: ARBITER, name: ARBITER, pid: process.pid, threadId, time: Date.now() });
     this.log.info('Bye.');
     if (this.#startOptions.exit && this.#state === 'stopped' && instance === this && started(this)) {

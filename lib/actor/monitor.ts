@@ -53,6 +53,12 @@ export class Monitor {
     this.#commands.set('info', () => this.info());
     this.#commands.set('scale', (_ctx, n: number) => this.scale(n));
     this.#commands.set('restart', () => this.restart().then(() => this.info()));
+    this.#commands.set('recycle', async (_ctx, aid: string) => {
+      const worker = this.#workers.get(String(aid));
+      if (!worker) throw createError('RXP_ERR_UNKNOWN_ACTOR', aid);
+      await this.recycle(worker, 'recycle command');
+      return this.info();
+    });
   }
 
   /** Target number of workers. */

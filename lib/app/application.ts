@@ -35,6 +35,11 @@ export interface ApplicationOptions {
   readonly server?: boolean;
   /** Time source for supervision (virtual time in specs). */
   readonly scheduler?: SchedulerLike;
+  /**
+   * The script thread and process workers run (it must start this same application).
+   * @default the main module (`require.main`), as `cluster` does
+   */
+  readonly main?: string;
 }
 
 export abstract class Application {
@@ -137,7 +142,7 @@ export abstract class Application {
     else a.start({ signals: false, exit: false });
     await this.monitorStart(a, config);
     const concurrency = config.get('concurrency');
-    const main = require.main?.filename ?? process.argv[1];
+    const main = this.options.main ?? require.main?.filename ?? process.argv[1];
     this.#monitor = a.createMonitor({
       name: this.name,
       config,

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createError, isRxPulsarError } from '../errors';
-import { findSetting, settingsFor, type Setting } from './registry';
+import { allSettings, findSetting, settingsFor, type Setting } from './registry';
 import { parseArgv } from './cli';
 import './settings';
 
@@ -44,7 +44,11 @@ export class Config {
   /** Builds a configuration from defaults, code, config file, environment and argv. */
   static load(options: LoadOptions = {}): Config {
     const settings = settingsFor(options.apps ?? []);
-    const cli = parseArgv(options.argv ?? [], settings);
+    // Flags of every registered setting are understood, so that several applications started by
+    // one script share one command line; each application keeps only the values it has.
+    const visible = new Set(settings.map((s) => s.name));
+    const parsed = parseArgv(options.argv ?? [], allSettings());
+    const cli = { ...parsed, values: Object.fromEntries(Object.entries(parsed.values).filter(([name]) => visible.has(name))) };
     const cfg = new Config(settings, {}, cli.positional);
     cfg.#apply(options.defaults ?? {}, 'code');
     const file = (cli.values.config as string | undefined) ?? envValue(options.env, 'config') ?? (options.defaults?.config as string | undefined);

@@ -37,7 +37,8 @@ function start(): ChildProcess {
     if (broker === child) broker = undefined;
   });
   child.unref();
-  (child as unknown as { channel?: { unref(): void } }).channel?.unref();
+  // Adding the 'message' listener re-refs the channel on the next tick: unref it after that.
+  setImmediate(() => (child as unknown as { channel?: { unref(): void } }).channel?.unref());
   return child;
 }
 
