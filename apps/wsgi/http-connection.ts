@@ -41,6 +41,13 @@ const PAUSE_UPGRADE = 8;
 
 /** After our FIN, how long the client gets to close its side before the socket is destroyed. */
 const CLOSE_GRACE_MS = 5000;
+/**
+ * During a drain, an idle keep-alive connection is closed only once it has been idle this long:
+ * a client under load sends its next request within microseconds of a response, and a FIN racing
+ * that request would lose it (the client sees a reset on a reused connection). A request that
+ * arrives in the meantime is served with `Connection: close`.
+ */
+const DRAIN_IDLE_MS = 1000;
 
 const kConnection = Symbol('rxpulsar.http.connection');
 type OwnedSocket = Socket & { [kConnection]?: HttpConnection };
@@ -77,6 +84,7 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
   queued = 0;
   requests = 0;
   phase = PHASE_IDLE;
+  #idleSince = 0;
   /** When the current phase times out (server clock, ms). */
   deadline: number;
   messageStart = 0;
@@ -109,6 +117,7 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
     this.server = server;
     this.socket = socket;
     this.deadline = server.now + server.options.keepAliveTimeout;
+    this.#idleSince = server.now;
     this.parser = new LlhttpParser(this, 'request', { maxHeaderSize: server.options.maxHeaderSize });
     (socket as OwnedSocket)[kConnection] = this;
     socket.on('data', socketOnData);
@@ -631,6 +640,7 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
       if (this.receiving === null && this.phase !== PHASE_HEADERS) this.endSocket();
     } else if (this.phase === PHASE_BUSY) {
       this.phase = PHASE_IDLE;
+      this.#idleSince = this.server.now;
       this.deadline = this.server.now + this.server.options.keepAliveTimeout;
     }
   }
@@ -667,14 +677,16 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
 
   /**
    * Graceful drain. Busy connections: every response now says `Connection: close`
-   * (server.draining) and the socket ends after it. Idle keep-alive connections end at the next
-   * sweep (within `timerResolution`), not synchronously: a client may have sent its next request
-   * already, and a FIN racing it would lose that request (ECONNRESET at the client). A request
-   * arriving before the sweep is served, with `Connection: close`.
+   * (server.draining) and the socket ends after it. Idle keep-alive connections end at a sweep
+   * once they have been idle for DRAIN_IDLE_MS, not synchronously: a client may have sent its
+   * next request already, and a FIN racing it would lose that request (ECONNRESET at the client).
+   * A request arriving before is served, with `Connection: close`.
    */
   drain(): void {
     if (this.destroyed) return;
-    if (this.head === null && this.receiving === null && this.phase !== PHASE_HEADERS) this.deadline = this.server.now;
+    if (this.head === null && this.receiving === null && this.phase !== PHASE_HEADERS) {
+      this.deadline = Math.min(this.deadline, this.#idleSince + DRAIN_IDLE_MS);
+    }
   }
 
   // --- upgrade ---------------------------------------------------------------------------------

@@ -29,14 +29,17 @@ export async function load(
         res.on('end', () => {
           if (res.statusCode === 200) result.ok++;
           else result.errors[`status ${res.statusCode}`] = (result.errors[`status ${res.statusCode}`] ?? 0) + 1;
-          if (res.headers.server) result.servers.add(res.headers.server);
+          if (typeof res.headers.server === 'string') result.servers.add(res.headers.server);
           resolve();
         });
         res.on('error', () => resolve());
       });
       req.setTimeout(5000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       req.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? error.message;
+        // A reset of a connection never used before, with no byte of response, was never
+        // accepted by the server (it sat in the listen backlog when the socket closed): it is told
+        // apart from a reset that loses a request the server had taken.
+        const code = `${error.code ?? error.message}${req.reusedSocket ? '' : ' (new connection)'}`;
         result.errors[code] = (result.errors[code] ?? 0) + 1;
         resolve();
       });

@@ -34,7 +34,9 @@ describe.each(['process', 'thread'] as const)('samples/helloworld --workers 2 --
     server.child.kill('SIGTERM');
     const [result, exit] = await Promise.all([run, server.exited]);
     expect(exit.code).toBe(0);
-    const unexpected = Object.entries(result.errors).filter(([code]) => code !== 'ECONNREFUSED');
+    // Refused: the listener is closed. A reset of a brand-new connection with no byte answered
+    // is one the server never accepted (it sat in the listen backlog as the socket closed).
+    const unexpected = Object.entries(result.errors).filter(([code]) => !['ECONNREFUSED (new connection)', 'ECONNRESET (new connection)'].includes(code));
     expect(unexpected).toEqual([]);
     expect(result.ok).toBeGreaterThan(100);
   });

@@ -1,0 +1,32 @@
+/**
+ * Response helpers shared by the route modules.
+ */
+import { HttpResponse, httpError, type OutgoingHeaders } from 'rxpulsar/operators';
+
+/** Pretty JSON with a final newline, as httpbin.org prints it. */
+export function prettyJson(value: unknown, status = 200, headers?: OutgoingHeaders): HttpResponse {
+  return new HttpResponse(`${JSON.stringify(value, null, 2)}\n`, { status, headers: { 'content-type': 'application/json', ...headers } });
+}
+
+/** An integer query parameter, or `fallback`; anything else is a 400. */
+export function intParam(value: string | readonly string[] | undefined, name: string, fallback: number): number {
+  const text = Array.isArray(value) ? value[0] : (value as string | undefined);
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw httpError(400, `${name} must be an integer, got "${text}"`);
+  return n;
+}
+
+/** A number query parameter, or `fallback`; anything else is a 400. */
+export function numberParam(value: string | readonly string[] | undefined, name: string, fallback: number): number {
+  const text = Array.isArray(value) ? value[0] : (value as string | undefined);
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw httpError(400, `${name} must be a number, got "${text}"`);
+  return n;
+}
+
+/** `&`, `<`, `>`, `"` escaped for HTML text and attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
