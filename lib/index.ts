@@ -39,6 +39,13 @@ export * as validators from './config/validators';
 export * as settings from './config/settings';
 export type { Concurrency, LogLevel } from './config/settings';
 
+/* Pub/sub */
+export { EmbeddedPubSub, installEmbeddedPubSub } from './pubsub/embedded';
+export { RedisPubSub, backoffDelay, parseRedisUrl } from './pubsub/redis';
+export type { RedisPubSubOptions, BackoffOptions } from './pubsub/redis';
+export { createPubSub } from './pubsub/create';
+export type { PubSubBackend, PubSubState } from './pubsub/types';
+
 /* Errors */
 export { ERROR_CATALOG, RxPulsarError, createError, isRxPulsarError, serializeError, deserializeError } from './errors';
 export type { ErrorCode, ErrorSpec, SerializedError } from './errors';

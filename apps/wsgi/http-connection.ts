@@ -685,7 +685,9 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
   drain(): void {
     if (this.destroyed) return;
     if (this.head === null && this.receiving === null && this.phase !== PHASE_HEADERS) {
-      this.deadline = Math.min(this.deadline, this.#idleSince + DRAIN_IDLE_MS);
+      // The server clock advances once per sweep, so `#idleSince` may be up to one resolution
+      // early: add it, so the connection has really been idle for DRAIN_IDLE_MS.
+      this.deadline = Math.min(this.deadline, this.#idleSince + DRAIN_IDLE_MS + this.server.options.timerResolution);
     }
   }
 

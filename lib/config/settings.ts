@@ -139,3 +139,17 @@ export const debug = defineSetting<boolean>({
   section: 'Debugging',
   help: 'Debug mode: stack traces in error responses and debug logging.',
 });
+
+export const pubsub = defineSetting<string>({
+  name: 'pubsub',
+  flags: ['--pubsub'],
+  meta: 'URL',
+  default: 'embedded',
+  validate: (raw) => {
+    const value = string()(raw);
+    if (value === '' || value === 'embedded' || /^rediss?:\/\/[^\s]+$/.test(value)) return value || 'embedded';
+    throw new Error(`expected "embedded" or a redis:// URL, got ${JSON.stringify(raw)}`);
+  },
+  section: 'Pub/Sub',
+  help: 'Pub/sub backend for broadcasts across workers: "embedded" (through the arbiter) or redis://host:port/db (across hosts).',
+});

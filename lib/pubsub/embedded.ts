@@ -15,7 +15,9 @@ import { request } from '../actor/api';
 import { hostedBootData } from '../actor/boot';
 import { ARBITER } from '../actor/protocol';
 
-export type EmbeddedState = 'connected' | 'closed';
+import type { PubSubBackend, PubSubState } from './types';
+
+export type EmbeddedState = Extract<PubSubState, 'connected' | 'closed'>;
 
 const installed = new WeakSet<Arbiter>();
 
@@ -51,7 +53,7 @@ export function installEmbeddedPubSub(a: Arbiter = arbiter()): void {
 }
 
 /** The embedded backend, usable in the arbiter and in any worker. */
-export class EmbeddedPubSub {
+export class EmbeddedPubSub implements PubSubBackend {
   readonly #state = new BehaviorSubject<EmbeddedState>('connected');
   readonly #streams = new Map<string, Observable<unknown>>();
   /** Connection state: always connected until closed (there is no network). */

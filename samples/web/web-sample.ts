@@ -1,0 +1,64 @@
+/**
+ * What the web samples share: a sample is an HTTP handler for the paths under its base (it
+ * answers `undefined` for the paths that are not its own) plus WebSocket routes. One sample runs
+ * alone with {@link serveSamples}; the showcase mounts several under one server the same way.
+ */
+import type { ActorContext, Config } from 'rxpulsar';
+import { WebSocketApp, webSocketOptionsFromConfig, type WsRoute } from 'rxpulsar/apps/ws';
+import { reactive, type HttpApp, type HttpOptions, type WSGIServerOptions } from 'rxpulsar/apps/wsgi';
+import { HttpResponse, type HttpHandler, type HttpRequest, type HttpResult } from 'rxpulsar/operators';
+
+export interface WebSample {
+  /** Title on the landing page. */
+  readonly title: string;
+  /** The base path, ending with `/` (`/calculator/`). */
+  readonly base: string;
+  /** Answers the requests under `base`; `undefined` = not mine. */
+  readonly handle: (request: HttpRequest) => ReturnType<HttpHandler> | undefined;
+  /** WebSocket routes (absolute paths). */
+  readonly routes?: readonly WsRoute[];
+}
+
+/** Builds a sample in a worker (it may open per-worker resources: pub/sub, clients). */
+export type WebSampleFactory = (base: string, actor: ActorContext, config: Config) => WebSample;
+
+/** `/a/` + `b` → `/a/b`; makes sure a base ends with `/`. */
+export function joinPath(base: string, path = ''): string {
+  const b = base.endsWith('/') ? base : `${base}/`;
+  return b + path.replace(/^\/+/, '');
+}
+
+/** The HttpApp and upgrade hook serving `samples` in one worker; `fallback` answers the rest. */
+export function samplesApp(samples: readonly WebSample[], config: Config, fallback?: (request: HttpRequest) => HttpResult | Promise<HttpResult>): { app: HttpApp; http: HttpOptions; ws: WebSocketApp } {
+  const ws = new WebSocketApp(
+    samples.flatMap((s) => s.routes ?? []),
+    webSocketOptionsFromConfig(config),
+  );
+  const app = reactive((request) => {
+    const rejection = ws.handleRequest(request);
+    if (rejection) return new HttpResponse(rejection.body, { status: rejection.status, headers: rejection.headers });
+    for (const sample of samples) {
+      if (!request.path.startsWith(sample.base) && request.path !== sample.base.slice(0, -1)) continue;
+      if (request.path === sample.base.slice(0, -1)) return HttpResponse.redirect(sample.base, 301);
+      const result = sample.handle(request);
+      if (result !== undefined) return result;
+    }
+    return fallback ? fallback(request) : HttpResponse.text('Not Found\n', { status: 404 });
+  });
+  return { app, http: { onUpgrade: (request, socket, head) => ws.handleUpgrade(request, socket, head) }, ws };
+}
+
+/** WSGIServer options that serve one sample at `/`. */
+export function serveSamples(name: string, factories: readonly WebSampleFactory[]): WSGIServerOptions {
+  const parts = new WeakMap<ActorContext, ReturnType<typeof samplesApp>>();
+  const build = (actor: ActorContext, config: Config): ReturnType<typeof samplesApp> => {
+    let built = parts.get(actor);
+    if (!built) {
+      built = samplesApp(factories.map((f) => f('/', actor, config)), config);
+      parts.set(actor, built);
+      actor.onStop(() => built!.ws.close(1000));
+    }
+    return built;
+  };
+  return { name, app: (actor, config) => build(actor, config).app, http: (actor, config) => build(actor, config).http };
+}
