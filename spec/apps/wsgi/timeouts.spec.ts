@@ -106,7 +106,7 @@ describe('HTTP engine: graceful drain (virtual time)', () => {
       client.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
       await client.responses(1);
       const drain = server.handler.drain(5000);
-      advance(scheduler, 1000);
+      advance(scheduler, 2000); // idle for DRAIN_IDLE_MS (1 s) plus one clock resolution
       await drain;
       await client.closedByServer();
       expect(server.handler.connections).toBe(0);
