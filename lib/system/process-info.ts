@@ -19,15 +19,19 @@ export interface ProcessInfo {
 }
 
 let histogram: IntervalHistogram | undefined;
+/** Sampling period of the histogram (ms): libuv records how late each sample's timer fired. */
+const RESOLUTION_MS = 10;
 
 export function processInfo(startedAt: number): ProcessInfo {
   if (!histogram) {
-    histogram = monitorEventLoopDelay({ resolution: 20 });
+    histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     histogram.enable();
   }
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
-  const ms = (ns: number): number => (Number.isFinite(ns) ? Math.round(ns / 1e3) / 1e3 : 0);
+  // The recorded values are the time between samples, so an idle loop shows the resolution
+  // itself: subtract it to report the lag.
+  const ms = (ns: number): number => (Number.isFinite(ns) ? Math.max(0, Math.round(ns / 1e3) / 1e3 - RESOLUTION_MS) : 0);
   const loopLag = { mean: ms(histogram.mean), max: ms(histogram.max), p99: ms(histogram.percentile(99)) };
   histogram.reset();
   return {

@@ -78,7 +78,7 @@ export function snapshot(): Observable<DashboardSnapshot> {
       forkJoin({
         monitors: all(info.monitors.map((m) => all(m.workers.map(workerView)).pipe(map((workers) => ({ name: m.name, size: m.size, concurrency: m.concurrency, workers }))))),
         actors: all(info.actors.map(workerView)),
-        tasks: request<{ done?: number }>({ to: 'arbiter', command: 'task_stats', timeout: 1000 }).pipe(
+        tasks: request<{ done?: number }>({ to: 'arbiter', command: 'taskqueue_stats', timeout: 1000 }).pipe(
           map((stats) => (typeof stats?.done === 'number' ? { done: stats.done } : undefined)),
           catchError(() => of(undefined)),
         ),
