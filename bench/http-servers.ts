@@ -10,7 +10,7 @@
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { of } from 'rxjs';
-import { createHttpHandler, reactive, wsgi, type HttpApp } from 'rxpulsar/apps/wsgi';
+import { WSGIServer, createHttpHandler, reactive, wsgi, type HttpApp } from 'rxpulsar/apps/wsgi';
 import { HttpResponse } from 'rxpulsar/operators';
 
 const BODY = Buffer.from('Hello, World!');
@@ -69,6 +69,22 @@ async function start(kind: string, port: number): Promise<{ address(): AddressIn
       });
       await fastify.listen({ port, host: '127.0.0.1' });
       return fastify.server;
+    }
+    case 'app': {
+      // The whole framework: a WSGIServer application, its arbiter and one inline worker (the
+      // arbiter binds, supervises and gets heartbeats; the worker accepts and serves).
+      const app = new WSGIServer({
+        name: 'bench',
+        callable: (_environ, startResponse) => {
+          startResponse('200 OK', WSGI_HEADERS);
+          return [BODY];
+        },
+        argv: ['--bind', `127.0.0.1:${port}`, '--workers', '1', '--concurrency', 'inline', '--log-level', 'warn'],
+        announce: false,
+      });
+      await app.start();
+      const bound = app.address;
+      return { address: () => ({ port: bound && bound.kind === 'tcp' ? bound.port : 0, address: '127.0.0.1', family: 'IPv4' }) };
     }
     case 'net':
       return listen(canned(), port);

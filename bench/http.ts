@@ -25,8 +25,9 @@ interface Args {
   pipeline: number;
 }
 
-const ALL_SERVERS = ['wsgi', 'reactive', 'node', 'fastify', 'net'];
+const ALL_SERVERS = ['app', 'wsgi', 'reactive', 'node', 'fastify', 'net'];
 const LABELS: Record<string, string> = {
+  app: 'rxpulsar WSGIServer app (arbiter + 1 inline worker)',
   wsgi: 'rxpulsar WSGI',
   reactive: 'rxpulsar reactive (Observable)',
   'reactive-sync': 'rxpulsar reactive (sync value)',
