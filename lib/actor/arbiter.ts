@@ -317,7 +317,8 @@ export class Arbiter {
    * Idempotent.
    */
   stop(reason = 'stop', code = 0): Promise<void> {
-    if (this.#stopping) return this.#stopping;
+    // A stopped arbiter used again (tests, embedding) can be stopped again.
+    if (this.#stopping && this.#state !== 'stopped') return this.#stopping;
     this.#state = 'stopping';
     this.#emit({ type: 'arbiter:stopping', aid: ARBITER, name: ARBITER, reason, pid: process.pid, threadId, time: Date.now() });
     this.log.info('stopping (%s)', reason);

@@ -52,7 +52,7 @@ describe.each(['process', 'thread'] as const)('helloworld (%s workers): a worker
     announce: false,
   });
   beforeAll(() => app.start());
-  afterAll(() => arbiter().stop());
+  afterAll(() => app.stop());
 
   it('loses no request but those in flight on it, and is replaced', async () => {
     const url = app.url!;
@@ -74,3 +74,5 @@ describe.each(['process', 'thread'] as const)('helloworld (%s workers): a worker
     expect(after.ok).toBe(400);
   });
 });
+
+afterAll(() => arbiter().stop());
