@@ -45,3 +45,8 @@ export type { ErrorRenderer } from './http/recover';
 export { serveStatic } from './http/serve-static';
 export type { ServeStaticOptions } from './http/serve-static';
 export { contentTypeFor, isCompressible } from './http/mime-types';
+
+/* Supervision policies (also exported by `rxpulsar`) */
+export { heartbeatTimeout } from '../lib/supervision/heartbeat-timeout';
+export { restartPolicy } from '../lib/supervision/restart-policy';
+export type { RestartDecision, RestartPolicyOptions } from '../lib/supervision/restart-policy';
