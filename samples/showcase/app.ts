@@ -10,6 +10,9 @@ import { reactive } from 'rxpulsar/apps/wsgi';
 import { HttpResponse } from 'rxpulsar/operators';
 import { httpbinApp } from '../httpbin/app';
 import { taskQueueHttpApp } from '../taskqueue/app';
+import { calculatorSample } from '../calculator/app';
+import { chatSample } from '../chat/app';
+import { websocketSample } from '../websocket/app';
 import { samplesApp, type WebSampleFactory } from '../web/web-sample';
 import { dashboardFeed, lifecycle$, perform, type DashboardAction } from './dashboard-feed';
 import { dashboardPage } from './dashboard-page';
@@ -24,7 +27,11 @@ export interface Mount {
 }
 
 /** The web samples built as factories (WebSample), mounted under their name. */
-export const WEB_SAMPLES: ReadonlyArray<{ name: string; title: string; text: string; load: () => WebSampleFactory }> = [];
+export const WEB_SAMPLES: ReadonlyArray<{ name: string; title: string; text: string; load: () => WebSampleFactory }> = [
+  { name: 'calculator', title: 'calculator', text: 'JSON-RPC calculator over HTTP and WebSocket', load: () => calculatorSample },
+  { name: 'websocket', title: 'websocket graph', text: 'a live plot of numbers pushed over a WebSocket, and an echo endpoint', load: () => websocketSample },
+  { name: 'chat', title: 'chat', text: 'a web chat: messages broadcast to every worker through pub/sub', load: () => chatSample },
+];
 
 function dashboardRoutes(base: string): WsRoute[] {
   return [

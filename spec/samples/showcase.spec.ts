@@ -18,7 +18,7 @@ describe('samples/showcase (npm start)', () => {
     expect(landing.status).toBe(200);
     const html = await landing.text();
     const links = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
-    expect(links).toEqual(expect.arrayContaining(['/dashboard/', '/httpbin/', '/taskqueue/']));
+    expect(links).toEqual(expect.arrayContaining(['/dashboard/', '/httpbin/', '/taskqueue/', '/calculator/', '/websocket/', '/chat/']));
     for (const link of links) {
       const response = await fetch(new URL(link, url));
       expect({ link, status: response.status }).toEqual({ link, status: 200 });
