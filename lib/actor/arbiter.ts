@@ -12,6 +12,7 @@ import { createError } from '../errors';
 import { configureLogging, createLogger, type Logger } from '../log';
 import { processInfo } from '../system/process-info';
 import { stopFdBroker } from '../net/fd-broker';
+import { installPubSubCommands } from '../pubsub/commands';
 import { version } from '../version';
 import { createPidfile, removePidfile } from '../system/pidfile';
 import type { ActorHost } from '../concurrency/host';
@@ -108,6 +109,7 @@ export class Arbiter {
     );
     this.router.registerLocal(ARBITER, (m) => this.#mailbox.receive(m));
     this.#registerCommands();
+    installPubSubCommands(this);
   }
 
   get config(): Config {

@@ -28,8 +28,9 @@ export class Router {
 
   /** A mailbox living in this thread (arbiter, monitor), addressed by `address`. */
   registerLocal(address: string, receive: (message: WireMessage) => void): void {
-    // Local delivery is deferred to a microtask so a handler never runs inside its caller's stack.
-    this.#endpoints.set(address, { name: address, deliver: (m) => queueMicrotask(() => receive(m)) });
+    // Requests and cancels are deferred to a microtask, so a handler never runs inside its
+    // caller's stack; replies only settle a pending request, and go straight through.
+    this.#endpoints.set(address, { name: address, deliver: (m) => (isReply(m) ? receive(m) : queueMicrotask(() => receive(m))) });
   }
 
   unregisterLocal(address: string): void {

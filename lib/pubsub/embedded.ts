@@ -9,62 +9,34 @@
  * worker. Publishing is fire-and-forget from the caller's view but acknowledged, so an Observable
  * returned by `publish` completes once the arbiter has fanned the message out.
  */
-import { BehaviorSubject, Observable, Subject, finalize, map, share } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, finalize, map, share, takeUntil, throwError } from 'rxjs';
+import { createError } from '../errors';
 import { arbiter, type Arbiter } from '../actor/arbiter';
+import { installPubSubCommands } from './commands';
 import { request } from '../actor/api';
-import { hostedBootData } from '../actor/boot';
 import { ARBITER } from '../actor/protocol';
 
 import type { PubSubBackend, PubSubState } from './types';
 
 export type EmbeddedState = Extract<PubSubState, 'connected' | 'closed'>;
 
-const installed = new WeakSet<Arbiter>();
-
-/** Registers the pub/sub commands on the arbiter (idempotent). */
+/** Registers the pub/sub commands on the arbiter (it does so itself when created). */
 export function installEmbeddedPubSub(a: Arbiter = arbiter()): void {
-  if (installed.has(a)) return;
-  installed.add(a);
-  const channels = new Map<string, { subject: Subject<unknown>; subscribers: number }>();
-  a.command('pubsub_publish', (_ctx, name: string, message: unknown) => {
-    const entry = channels.get(String(name));
-    entry?.subject.next(message);
-    return entry?.subscribers ?? 0;
-  });
-  a.command('pubsub_subscribe', (_ctx, name: string) => {
-    const key = String(name);
-    return new Observable<unknown>((subscriber) => {
-      let entry = channels.get(key);
-      if (!entry) {
-        entry = { subject: new Subject<unknown>(), subscribers: 0 };
-        channels.set(key, entry);
-      }
-      const current = entry;
-      current.subscribers++;
-      const subscription = current.subject.subscribe(subscriber);
-      return () => {
-        subscription.unsubscribe();
-        // The arbiter forgets a channel once nobody listens.
-        if (--current.subscribers === 0) channels.delete(key);
-      };
-    });
-  });
-  a.command('pubsub_channels', () => [...channels.keys()]);
+  installPubSubCommands(a);
 }
 
 /** The embedded backend, usable in the arbiter and in any worker. */
 export class EmbeddedPubSub implements PubSubBackend {
   readonly #state = new BehaviorSubject<EmbeddedState>('connected');
   readonly #streams = new Map<string, Observable<unknown>>();
+  readonly #closed = new Subject<void>();
   /** Connection state: always connected until closed (there is no network). */
   readonly state$: Observable<EmbeddedState> = this.#state.asObservable();
 
-  constructor() {
-    if (!hostedBootData()) installEmbeddedPubSub();
-  }
 
   /** Publishes `message` on `channel`; emits how many subscriber streams received it, then completes. */
   publish(channel: string, message: unknown): Observable<number> {
+    if (this.#state.value === 'closed') return throwError(() => createError('RXP_ERR_PUBSUB_UNAVAILABLE', 'embedded', 'closed'));
     return request<number>({ to: ARBITER, command: 'pubsub_publish', args: [channel, message] });
   }
 
@@ -73,6 +45,7 @@ export class EmbeddedPubSub implements PubSubBackend {
     let stream = this.#streams.get(channel);
     if (!stream) {
       stream = request<unknown>({ to: ARBITER, command: 'pubsub_subscribe', args: [channel], timeout: 0 }).pipe(
+        takeUntil(this.#closed),
         finalize(() => this.#streams.delete(channel)),
         share(),
       );
@@ -81,7 +54,11 @@ export class EmbeddedPubSub implements PubSubBackend {
     return stream.pipe(map((message) => message as T));
   }
 
+  /** Completes every subscription (the arbiter forgets them) and `state$`. Idempotent. */
   close(): void {
+    if (this.#state.value === 'closed') return;
+    this.#closed.next();
+    this.#closed.complete();
     this.#state.next('closed');
     this.#state.complete();
   }
