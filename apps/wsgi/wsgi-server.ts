@@ -32,7 +32,10 @@ export interface WSGIServerOptions extends Omit<SocketServerOptions, 'handler'> 
   readonly pipeline?: HttpOperator;
   /** Any HttpApp, or a factory called once in each worker (per-worker state, pub/sub, ...). */
   readonly app?: HttpApp | ((actor: ActorContext, config: Config) => HttpApp);
-  /** Engine options in code; settings (`--http-*`, `--keep-alive`, `--debug`) override the defaults. */
+  /**
+   * Engine options in code. They win over the settings (`--http-*`, `--keep-alive`, `--debug`):
+   * to give a default the command line can change, use the `settings` option instead.
+   */
   readonly http?: HttpOptions | ((actor: ActorContext, config: Config) => HttpOptions);
 }
 

@@ -24,8 +24,8 @@ export type RestartDecision =
  * `escalate`, and the stream completes (the supervisor gives up, as OTP's does).
  *
  * ```
- * crash$:  c---c---c---c              (intensity 2, initialDelay 1, factor 2)
- * result:  -r--(-)r---(e|)            r = restart after 1, then 2; e = escalate
+ * crash$:  c--c--c--c        (intensity 2, initialDelay 1, factor 1)
+ * result:  -r--r-(e|)        r = restart after the delay; e = escalate: 3 crashes > intensity 2
  * ```
  */
 export function restartPolicy<T>(options: RestartPolicyOptions = {}): OperatorFunction<T, RestartDecision> {
