@@ -112,6 +112,42 @@ describe('task queue on Redis across processes', () => {
     }
   }, 120_000);
 
+  it('should run 10,000 tasks from two producers on the worker actors of two separate server processes, each SUCCESS exactly once', async () => {
+    // The TaskQueue application's own Redis key prefix: the producers queue where its workers pull.
+    const prefix = 'rxp:{tasks}:';
+    const backend = new RedisTaskBackend({ url: server.url, prefix });
+    try {
+      const env = { MARK_URL: server.url, MARK_PREFIX: prefix };
+      const args = ['--task-backend', server.url, '--workers', '2', '--concurrency', 'thread', '--task-concurrency', '25', '--log-level', 'warn'];
+      const servers = [start('redis-server-app.ts', args, env), start('redis-server-app.ts', args, env)];
+      await Promise.all(servers.map((c) => c.line(/^ready$/)));
+      const producers = [start('redis-producer.ts', [server.url, prefix, '5000', '0', 's']), start('redis-producer.ts', [server.url, prefix, '5000', '5000', 's'])];
+      const queued = await Promise.all(producers.map((p) => p.line(/queued/, 60_000)));
+      expect(queued.map((l) => JSON.parse(l) as { queued: number })).toEqual([{ queued: 5000 }, { queued: 5000 }]);
+      const client = new TaskQueueClient({ backend });
+      // Bounded wait: poll the store until every task ended (at most 90 s).
+      const deadline = Date.now() + 90_000;
+      let tasks = await lastValueFrom(client.getTasks({ job: 'mark' }));
+      while (tasks.some((t) => t.status !== 'SUCCESS') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        tasks = await lastValueFrom(client.getTasks({ job: 'mark' }));
+      }
+      expect(tasks).toHaveLength(10_000);
+      expect(tasks.filter((t) => t.status === 'SUCCESS')).toHaveLength(10_000);
+      expect(new Set(tasks.map((t) => t.result)).size).toBe(10_000);
+      const runs = await admin.hgetall(`${prefix}runs`);
+      expect(Object.keys(runs)).toHaveLength(10_000);
+      expect(Object.values(runs).filter((n) => n !== '1')).toEqual([]);
+      // Workers of both servers took part (worker ids are `<actor id>.<restarts>`).
+      const workers = new Set(tasks.map((t) => t.worker));
+      expect(workers.size).toBeGreaterThanOrEqual(2);
+      for (const s of servers) s.process.kill('SIGTERM');
+      expect(await Promise.all(servers.map((s) => s.exited))).toEqual([0, 0]);
+    } finally {
+      await backend.close();
+    }
+  }, 150_000);
+
   it('should finish on another consumer a task whose consumer was killed -9 mid-task', async () => {
     const prefix = 'rxp:{kill}:';
     const backend = new RedisTaskBackend({ url: server.url, prefix });
