@@ -68,12 +68,13 @@ async function main(): Promise<void> {
   const rigs = [await bareMessagePort(), await piscina(), await actor('thread'), await bareIpc(), await actor('process'), await actor('inline')];
   const results = new Map<string, number>();
   for (const window of windows) {
-    for (const rig of rigs) {
-      await throughput(rig.once, window, 200); // warm-up
-      const runs: number[] = [];
-      for (let i = 0; i < repeat; i++) runs.push(await throughput(rig.once, window, ms));
-      results.set(`${rig.name}|${window}`, median(runs));
+    for (const rig of rigs) await throughput(rig.once, window, 200); // warm-up
+    // Rounds are interleaved (every rig once per round), so a drifting neighbour hurts all alike.
+    const runs = new Map<string, number[]>(rigs.map((r) => [r.name, []]));
+    for (let i = 0; i < repeat; i++) {
+      for (const rig of rigs) runs.get(rig.name)!.push(await throughput(rig.once, window, ms));
     }
+    for (const rig of rigs) results.set(`${rig.name}|${window}`, median(runs.get(rig.name)!));
   }
   for (const rig of rigs) await rig.close();
   const get = (name: string, w: number): number => results.get(`${name}|${w}`) ?? NaN;
