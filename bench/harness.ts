@@ -38,3 +38,19 @@ export function table(rows: ReadonlyArray<Record<string, string | number>>): str
   const line = (values: string[]): string => `| ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
   return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell(r[k]))))].join('\n');
 }
+
+/** CPU seconds (user + system) a process has used, from /proc (USER_HZ = 100). */
+export function cpuSeconds(pid: number): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Stops a benchmark's child process (SIGTERM) and waits for its exit. */
+export async function stopChild(child: import('node:child_process').ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}

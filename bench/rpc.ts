@@ -16,7 +16,7 @@
  * - `rxpulsar-http`: the same handler on rxpulsar's HTTP engine (`reactive`, `request.buffer()`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { JSONRPCServer } from 'json-rpc-2.0';
 import { RpcDispatcher, rpcHttpHandler } from 'rxpulsar/apps/rpc';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
-import { flag, median, table } from './harness';
+import { cpuSeconds, flag, median, stopChild, table } from './harness';
 
 const ROOT = join(__dirname, '..');
 const KINDS = ['json-rpc-2.0', 'rxpulsar-node', 'rxpulsar-http'] as const;
@@ -85,10 +85,6 @@ async function serverMain(kind: Kind): Promise<void> {
 
 // --- driver --------------------------------------------------------------------------------------
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function startServer(kind: Kind): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn('taskset', ['-c', '1', process.execPath, '-r', join(ROOT, 'register.js'), __filename, '--serve', kind], {
@@ -107,12 +103,6 @@ async function startServer(kind: Kind): Promise<{ child: ChildProcess; port: num
   return { child, port };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 function wrk(port: number, connections: number, seconds: number, script: string): { rate: number; requests: number; errors: number } {
   const run = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/rpc`], {
@@ -139,7 +129,7 @@ async function round(kind: Kind, connections: number, ms: number, script: string
     if (result.errors > 0) throw new Error(`${kind}: ${result.errors} non-2xx responses`);
     return { rate: result.rate, cpuUs: (cpu * 1e6) / result.requests };
   } finally {
-    await stop(child);
+    await stopChild(child);
   }
 }
 

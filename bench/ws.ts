@@ -17,7 +17,7 @@
  * - `route-rxpulsar`: the same app on rxpulsar's HTTP engine (`createHttpHandler({ onUpgrade })`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ import { WebSocketServer } from 'ws';
 import { messages, webSocket, WebSocketApp } from 'rxpulsar/apps/ws';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
 import { HttpResponse } from 'rxpulsar/operators';
-import { flag, median, table } from './harness';
+import { cpuSeconds, flag, median, stopChild, table } from './harness';
 
 const ROOT = join(__dirname, '..');
 const KINDS = ['bare', 'route-node', 'route-rxpulsar'] as const;
@@ -179,10 +179,6 @@ function line(child: ChildProcess, prefix: string): Promise<string> {
   });
 }
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100)
-}
 
 async function startServer(kind: Kind, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const child = node(['--serve', kind], 1, extra);
@@ -190,12 +186,6 @@ async function startServer(kind: Kind, extra: string[] = []): Promise<{ child: C
   return { child, port };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 async function throughputRound(kind: Kind, clients: number, warmupMs: number, ms: number): Promise<{ rate: number; cpuUs: number }> {
   const { child, port } = await startServer(kind);
@@ -206,7 +196,7 @@ async function throughputRound(kind: Kind, clients: number, warmupMs: number, ms
     const cpu = cpuSeconds(child.pid!) - cpu0;
     return { rate: result.measured / result.seconds, cpuUs: (cpu * 1e6) / result.total };
   } finally {
-    await stop(child);
+    await stopChild(child);
   }
 }
 
@@ -272,7 +262,7 @@ async function memoryMain(): Promise<void> {
       });
     } finally {
       for (const socket of sockets) socket.destroy();
-      await stop(child);
+      await stopChild(child);
     }
   }
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(rows)}\n`);
