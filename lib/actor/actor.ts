@@ -157,7 +157,9 @@ export class ActorRuntime implements ActorContext {
     if (this.#stopping) return this.#stopping;
     this.#state = 'stopping';
     this.log.debug('stopping: %s', reason);
-    const graceMs = Math.max(0, Number(this.config.get('graceful_timeout')) * 1000);
+    // The supervisor kills an actor that has not exited after graceful_timeout: give up on the
+    // stop hooks a little earlier (90 %), so that the exit is ours and clean.
+    const graceMs = Math.max(0, Number(this.config.get('graceful_timeout')) * 900);
     const hooks = [...this.#stopHooks];
     if (this.#definition.stop) hooks.push(() => settle(this.#definition.stop!(this)));
     this.#stopping = (async () => {
