@@ -3,4 +3,4 @@ export { SocketServer } from './socket-server';
 export type { SocketServerOptions } from './socket-server';
 export type { ConnectionHandler } from './connection-handler';
 export { echoHandler } from './echo';
-export { keepAlive, maxConnections } from './settings';
+export { keepAlive, maxConnections, workerHeader } from './settings';
