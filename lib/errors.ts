@@ -40,7 +40,6 @@ export const ERROR_CATALOG = {
   RXP_ERR_NOT_RUNNABLE: { message: 'Actor "%s" has no exported function "%s" to run', rpcCode: -32601 },
   RXP_ERR_SPAWN_FAILED: { message: 'Actor "%s" failed to start: %s' },
   RXP_ERR_ESCALATED: { message: 'Actor "%s" crashed %s times in %s ms; supervisor gave up' },
-  RXP_ERR_COMMAND_FAILED: { message: '%s', rpcCode: -32603 },
   RXP_ERR_INVALID_CONCURRENCY: { message: 'Concurrency "%s" is not one of inline, thread, process' },
   RXP_ERR_ARBITER_ONLY: { message: '"%s" can only be called in the arbiter (the master process main thread)' },
   RXP_ERR_PIDFILE: { message: 'Pidfile "%s" holds the live pid %s: already running' },

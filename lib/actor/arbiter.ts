@@ -289,7 +289,7 @@ export class Arbiter {
     this.#listenFds.set(app, dup);
   }
 
-  /** Fires when a monitor is gone (stopped). */
+  /** Forgets a monitor that has stopped (called by the monitor). */
   removeMonitor(name: string): void {
     this.#monitors.delete(name);
   }

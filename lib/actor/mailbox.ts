@@ -147,16 +147,6 @@ export class Mailbox {
     }
   }
 
-  /** Errors every request in flight to `to` (it stopped or crashed). */
-  failPendingTo(to: string, reason: string): void {
-    for (const [id, entry] of this.#pending) {
-      if (entry.to !== to) continue;
-      this.#pending.delete(id);
-      clearTimer(entry);
-      entry.subscriber.error(createError('RXP_ERR_ACTOR_STOPPED', to, `${entry.cmd} (${reason})`));
-    }
-  }
-
   /** Stops every running handler and fails every pending request (this mailbox is closing). */
   close(reason: string): void {
     for (const running of this.#running.values()) {

@@ -9,7 +9,7 @@
  * All timing goes through the injected scheduler, so supervision is testable in virtual time with
  * fake hosts.
  */
-import { Subject, asyncScheduler, type SchedulerLike, type Subscription, ReplaySubject, type Observable } from 'rxjs';
+import { Subject, asyncScheduler, type SchedulerLike, type Subscription, ReplaySubject } from 'rxjs';
 import type { Concurrency } from '../config/settings';
 import { createError } from '../errors';
 import type { Logger } from '../log';
@@ -60,7 +60,6 @@ export class Supervisor {
   #host: ActorHost | undefined;
   #info: ActorInfo | undefined;
   #restarts = 0;
-  #startedAt = 0;
   #stopRequested = false;
   #timedOut = false;
   #silentReason = '';
@@ -71,7 +70,6 @@ export class Supervisor {
   #incarnation: Subscription[] = [];
   readonly #options: SupervisorOptions;
   readonly #scheduler: SchedulerLike;
-  readonly #exited = new Subject<void>();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -113,11 +111,6 @@ export class Supervisor {
   get info(): ActorInfo | undefined {
     return this.#info;
   }
-  /** Fires when the current incarnation's host exits. */
-  get exited$(): Observable<void> {
-    return this.#exited.asObservable();
-  }
-
   start(): this {
     this.#launch();
     return this;
@@ -190,7 +183,6 @@ export class Supervisor {
       return;
     }
     this.#host = host;
-    this.#startedAt = this.#scheduler.now();
     options.router.attach(this.aid, this.name, host.channel);
     if (this.#restarts === 0) this.#emit('actor:spawned');
     this.#beats = new Subject<void>();
@@ -242,7 +234,6 @@ export class Supervisor {
     this.#beats.complete();
     const reason = this.#timedOut ? this.#silentReason : describeExit(exit);
     this.#options.router.detach(this.aid, reason);
-    this.#exited.next();
     const normal = exit.code === 0 && !this.#timedOut;
     const restartType = this.#options.restart ?? 'transient';
     if (this.#stopRequested || restartType === 'temporary' || (normal && restartType === 'transient')) {
@@ -278,10 +269,5 @@ export class Supervisor {
       time: this.#scheduler.now(),
       ...extra,
     });
-  }
-
-  /** Milliseconds since the current incarnation started. */
-  get age(): number {
-    return this.#scheduler.now() - this.#startedAt;
   }
 }
