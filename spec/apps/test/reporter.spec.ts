@@ -2,20 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Reporter } from '../../../apps/test/reporter';
 import { summarize } from '../../../apps/test/report';
 import type { TestResult } from '../../../apps/test/types';
-
-const results: TestResult[] = [
-  { module: 'math', title: 'calc > adds', path: ['calc', 'adds'], status: 'passed', duration: 1.5 },
-  {
-    module: 'math',
-    title: 'calc > <sub> & "minus"',
-    path: ['calc', '<sub> & "minus"'],
-    status: 'failed',
-    duration: 2,
-    error: { name: 'AssertionError', code: 'ERR_ASSERTION', message: '2 to be 1', stack: 'AssertionError: 2 to be 1\n    at t.ts:1:1' },
-  },
-  { module: 'io', title: 'reads', path: ['reads'], status: 'error', duration: 0, error: { name: 'Error', message: 'EIO' } },
-  { module: 'io', title: 'later', path: ['later'], status: 'skipped', duration: 0, reason: 'not yet' },
-];
+import { results } from './results-fixture';
 
 describe('Reporter', () => {
   const capture = (tty: boolean) => {
