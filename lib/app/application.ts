@@ -13,7 +13,7 @@ import type { ActorDefinition } from '../actor/definition';
 import type { Monitor } from '../actor/monitor';
 import { Config, type SettingValues } from '../config/config';
 import { formatHelp, parseArgv } from '../config/cli';
-import { settingsFor } from '../config/registry';
+import { allSettings, settingsFor } from '../config/registry';
 import { isRxPulsarError } from '../errors';
 import { createHostedActor } from '../concurrency/hosted';
 import { version } from '../version';
@@ -177,7 +177,9 @@ export abstract class Application {
 
   #handleHelp(argv: readonly string[]): void {
     const settings = settingsFor([...(this.constructor as typeof Application).settingApps, this.name]);
-    const parsed = parseArgv(argv, settings);
+    // Every registered flag is understood (several apps may share one command line, as
+    // `Config.load` allows); `--help` lists this application's own.
+    const parsed = parseArgv(argv, allSettings());
     if (parsed.help) {
       process.stdout.write(formatHelp(`${this.name}`, settings));
       process.exit(0);

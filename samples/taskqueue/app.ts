@@ -28,18 +28,12 @@ export const JOBS_MODULE = join(__dirname, `jobs${extname(__filename)}`);
 export const TASK_QUEUE_NAME = 'taskqueue';
 
 /**
- * The task queue application of the sample: pulsar's sample jobs, whatever `--tasks-path` adds.
- * It also accepts the HTTP server's settings on the command line (`--bind`, `--http-*`), which
- * the sample's other application uses: both parse the same command line.
+ * The sample's task queue application: pulsar's sample jobs, whatever `--tasks-path` adds (give
+ * it `argv`, `server`, ... as any Application). It shares the command line with the sample's HTTP
+ * server: each application keeps the settings that are its own.
  */
-export class SampleTaskQueue extends TaskQueue {
-  static override readonly settingApps: readonly string[] = ['tasks', 'socket', 'wsgi'];
-  static override readonly appName: string = TASK_QUEUE_NAME;
-}
-
-/** The sample's task queue application (give it `argv`, `server`, ... as any Application). */
 export function taskQueueApplication(options: TaskQueueOptions = {}): TaskQueue {
-  return new SampleTaskQueue({ name: TASK_QUEUE_NAME, ...options, jobs: [JOBS_MODULE, ...(options.jobs ?? [])] });
+  return new TaskQueue({ name: TASK_QUEUE_NAME, ...options, jobs: [JOBS_MODULE, ...(options.jobs ?? [])] });
 }
 
 export interface TaskQueueHttpAppOptions {

@@ -10,14 +10,9 @@
 import { WSGIServer } from 'rxpulsar/apps/wsgi';
 import { TASK_QUEUE_NAME, taskQueueApplication, taskQueueHttpApp } from './app';
 
-/** The HTTP side; it accepts the task queue's settings too (both apps parse the same command line). */
-class TaskQueueRpcServer extends WSGIServer {
-  static override readonly settingApps: readonly string[] = ['socket', 'wsgi', 'tasks'];
-}
-
 async function main(): Promise<void> {
   await taskQueueApplication().start();
-  await new TaskQueueRpcServer({ name: `${TASK_QUEUE_NAME}_rpc`, app: () => taskQueueHttpApp() }).start();
+  await new WSGIServer({ name: `${TASK_QUEUE_NAME}_rpc`, app: () => taskQueueHttpApp() }).start();
 }
 
 void main();
