@@ -26,7 +26,4 @@ export function numberParam(value: string | readonly string[] | undefined, name:
   return n;
 }
 
-/** `&`, `<`, `>`, `"` escaped for HTML text and attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+export { escapeHtml } from '../web/html';

@@ -13,7 +13,7 @@ import { taskQueueHttpApp } from '../taskqueue/app';
 import { calculatorSample } from '../calculator/app';
 import { chatSample } from '../chat/app';
 import { websocketSample } from '../websocket/app';
-import { samplesApp, type WebSampleFactory } from '../web/web-sample';
+import type { WebSampleFactory } from '../web/web-sample';
 import { dashboardFeed, lifecycle$, perform, type DashboardAction } from './dashboard-feed';
 import { dashboardPage } from './dashboard-page';
 import { landingPage, type LandingLink } from './landing-page';
@@ -27,10 +27,10 @@ export interface Mount {
 }
 
 /** The web samples built as factories (WebSample), mounted under their name. */
-export const WEB_SAMPLES: ReadonlyArray<{ name: string; title: string; text: string; load: () => WebSampleFactory }> = [
-  { name: 'calculator', title: 'calculator', text: 'JSON-RPC calculator over HTTP and WebSocket', load: () => calculatorSample },
-  { name: 'websocket', title: 'websocket graph', text: 'a live plot of numbers pushed over a WebSocket, and an echo endpoint', load: () => websocketSample },
-  { name: 'chat', title: 'chat', text: 'a web chat: messages broadcast to every worker through pub/sub', load: () => chatSample },
+export const WEB_SAMPLES: ReadonlyArray<{ name: string; title: string; text: string; factory: WebSampleFactory }> = [
+  { name: 'calculator', title: 'calculator', text: 'JSON-RPC calculator over HTTP and WebSocket', factory: calculatorSample },
+  { name: 'websocket', title: 'websocket graph', text: 'a live plot of numbers pushed over a WebSocket, and an echo endpoint', factory: websocketSample },
+  { name: 'chat', title: 'chat', text: 'a web chat: messages broadcast to every worker through pub/sub', factory: chatSample },
 ];
 
 function dashboardRoutes(base: string): WsRoute[] {
@@ -66,9 +66,10 @@ export function showcaseApp(actor: ActorContext, config: Config): { app: HttpApp
   ];
   for (const sample of WEB_SAMPLES) {
     const base = `/${sample.name}/`;
-    const built = sample.load()(base, actor, config);
-    const parts = samplesApp([built], config);
-    mounts.push({ base, title: sample.title, text: sample.text, app: parts.app, routes: built.routes });
+    const built = sample.factory(base, actor, config);
+    // The showcase's own WebSocketApp serves every route; the mount only answers HTTP.
+    const app = reactive((request) => built.handle(request) ?? HttpResponse.text('Not Found\n', { status: 404 }));
+    mounts.push({ base, title: sample.title, text: sample.text, app, routes: built.routes });
   }
   const dashboard = dashboardPage('ws');
   const links: LandingLink[] = [

@@ -1,11 +1,11 @@
+import { escapeHtml as esc } from '../web/html';
+
 /** The showcase's landing page: one link per hosted sample, plus the dashboard. */
 export interface LandingLink {
   readonly href: string;
   readonly title: string;
   readonly text: string;
 }
-
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export function landingPage(links: readonly LandingLink[], version: string): string {
   const items = links.map((l) => `<li><a href="${esc(l.href)}">${esc(l.title)}</a> — ${esc(l.text)}</li>`).join('\n    ');

@@ -48,17 +48,26 @@ export function samplesApp(samples: readonly WebSample[], config: Config, fallba
   return { app, http: { onUpgrade: (request, socket, head) => ws.handleUpgrade(request, socket, head) }, ws };
 }
 
-/** WSGIServer options that serve one sample at `/`. */
-export function serveSamples(name: string, factories: readonly WebSampleFactory[]): WSGIServerOptions {
+/**
+ * WSGIServer options from a per-worker build: `build` runs once in each worker, its WebSocket
+ * app is closed when the worker stops.
+ */
+export function servePerWorker(name: string, build: (actor: ActorContext, config: Config) => ReturnType<typeof samplesApp>): WSGIServerOptions {
   const parts = new WeakMap<ActorContext, ReturnType<typeof samplesApp>>();
-  const build = (actor: ActorContext, config: Config): ReturnType<typeof samplesApp> => {
+  const get = (actor: ActorContext, config: Config): ReturnType<typeof samplesApp> => {
     let built = parts.get(actor);
     if (!built) {
-      built = samplesApp(factories.map((f) => f('/', actor, config)), config);
-      parts.set(actor, built);
-      actor.onStop(() => built!.ws.close(1000));
+      const made = build(actor, config);
+      parts.set(actor, made);
+      actor.onStop(() => made.ws.close(1001));
+      built = made;
     }
     return built;
   };
-  return { name, app: (actor, config) => build(actor, config).app, http: (actor, config) => build(actor, config).http };
+  return { name, app: (actor, config) => get(actor, config).app, http: (actor, config) => get(actor, config).http };
+}
+
+/** WSGIServer options that serve samples at `/`. */
+export function serveSamples(name: string, factories: readonly WebSampleFactory[]): WSGIServerOptions {
+  return servePerWorker(name, (actor, config) => samplesApp(factories.map((f) => f('/', actor, config)), config));
 }
