@@ -3,11 +3,12 @@
  * the landing page's links over a loopback socket, the cancellation of `/delay` when the client
  * leaves, then the sample for real — `samples/httpbin/index.ts` in a child process.
  */
+import { startServer, type TestServer } from '../apps/wsgi/raw-client';
 import { createHash } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { VirtualTimeScheduler } from 'rxjs';
-import { createHttpHandler, inject, type InjectOptions, type InjectResponse } from 'rxpulsar/apps/wsgi';
+import { inject, type InjectOptions, type InjectResponse } from 'rxpulsar/apps/wsgi';
 import { httpbinApp, type HttpbinOptions } from '../../samples/httpbin/app';
 import { ENDPOINTS } from '../../samples/httpbin/landing-page';
 import { ChildScript } from '../helpers/child';
@@ -414,27 +415,17 @@ describe('samples/httpbin: every endpoint (in process)', () => {
 });
 
 describe('samples/httpbin: over a loopback socket', () => {
-  let server: Server;
+  let server: TestServer;
   let port: number;
-  const sockets = new Set<Socket>();
   const scheduler = new VirtualTimeScheduler();
   let current = httpbinApp({ prefix: '/httpbin', scheduler });
 
   beforeAll(async () => {
-    const handler = createHttpHandler({ serve: (request, exchange) => current.serve(request, exchange) });
-    server = createServer({ allowHalfOpen: true }, (socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      handler.handle(socket);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    server = await startServer({ serve: (request, exchange) => current.serve(request, exchange) });
+    port = server.port;
   });
 
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => server.close());
 
   it('should cancel /delay when the client disconnects (its timer is cleared at once)', async () => {
     const client = connect(port, '127.0.0.1');

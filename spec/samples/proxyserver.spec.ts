@@ -4,12 +4,12 @@
  * from the command line, CONNECT tunnels to a local TCP echo, and 50 MB bodies streamed both
  * ways with flow control and a bounded RSS. Only loopback targets.
  */
+import { startServer, type TestServer } from '../apps/wsgi/raw-client';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
-import { createHttpHandler } from 'rxpulsar/apps/wsgi';
 import { proxyApp, type ProxyOptions } from '../../samples/proxyserver/app';
 import { parseAuthority } from '../../samples/proxyserver/connect-tunnel';
 import { ChildScript } from '../helpers/child';
@@ -236,9 +236,8 @@ function generated(bytes: number, pulled: { n: number }): Readable {
 
 describe('samples/proxyserver: proxyApp (in process, loopback upstream)', () => {
   let upstream: Upstream;
-  let server: Server;
+  let proxy: TestServer;
   let port: number;
-  const sockets = new Set<Socket>();
 
   const options: ProxyOptions = {
     timeout: 300,
@@ -251,19 +250,12 @@ describe('samples/proxyserver: proxyApp (in process, loopback upstream)', () => 
 
   beforeAll(async () => {
     upstream = await startUpstream();
-    const handler = createHttpHandler(proxyApp(options), { maxBodySize: 64 * MB, onError: () => undefined });
-    server = createServer({ allowHalfOpen: true }, (socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      handler.handle(socket);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    proxy = await startServer(proxyApp(options), { maxBodySize: 64 * MB });
+    port = proxy.port;
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await close(server);
+    await proxy.close();
     await close(upstream.server);
   });
 
