@@ -164,14 +164,6 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
 
   // --- llhttp callbacks ------------------------------------------------------------------------
 
-  onMessageBegin(): void {
-    this.#batching = true;
-    if (this.#discard) return;
-    this.phase = PHASE_HEADERS;
-    this.messageStart = this.server.now;
-    this.deadline = this.messageStart + this.server.options.headersTimeout;
-  }
-
   onHeadersComplete(
     versionMajor: number,
     versionMinor: number,
@@ -209,6 +201,8 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
     keepAlive: boolean,
   ): number {
     const options = this.server.options;
+    // A head that arrived within one read never showed as PHASE_HEADERS: it starts now.
+    if (this.phase !== PHASE_HEADERS) this.messageStart = this.server.now;
     if (versionMajor !== 1 || versionMinor > 1) {
       return this.#reject(
         versionMajor === 0
@@ -399,6 +393,11 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
         else this.#failRequest(llhttpErrorToCatalog(result, chunk ?? this.parser.currentBuffer()));
       } else if (this.#upgrade !== null && this.#upgrade.received) {
         this.#afterUpgradeRequest(chunk === undefined ? this.parser.currentBuffer().subarray(result) : chunk.subarray(result));
+      } else if (this.phase !== PHASE_HEADERS && !this.closing && this.parser.inHead) {
+        // The read ended inside a request's head: the headers timeout runs from here.
+        this.phase = PHASE_HEADERS;
+        this.messageStart = this.server.now;
+        this.deadline = this.messageStart + this.server.options.headersTimeout;
       }
       this.flush();
       if (this.#resumeLater) {

@@ -93,16 +93,8 @@ class ResponseCollector implements LlhttpOwner {
     this.#headMethods = headMethods;
   }
 
-  onMessageBegin(): void {
-    this.#current = { status: 0, statusMessage: '', rawHeaders: [], chunks: [] };
-  }
-
   onHeadersComplete(_major: number, _minor: number, rawHeaders: string[], _method: string, _url: string, statusCode: number, statusMessage: string): number {
-    const current = this.#current;
-    if (current === null) return -1;
-    current.status = statusCode;
-    current.statusMessage = statusMessage;
-    current.rawHeaders = rawHeaders;
+    this.#current = { status: statusCode, statusMessage, rawHeaders, chunks: [] };
     if (statusCode === 100) return 0;
     // Responses to HEAD have no body whatever their headers say.
     return this.#headMethods[this.responses.length] === true ? 1 : 0;

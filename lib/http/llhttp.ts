@@ -10,6 +10,14 @@
  * (ws style): no closure is allocated per connection or per request. Native parsers are pooled
  * and re-initialised, as `node:http` does.
  *
+ * No message-begin callback is installed, as `node:http` installs none: when a worker thread is
+ * terminated while llhttp runs, the JS call returns empty, and Node's `on_message_begin` (unlike
+ * the other callbacks) keeps parsing into a property read that aborts the whole process
+ * (`FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal`). Owners ask {@link LlhttpParser.inHead}
+ * after a read instead. (The header-flush callback has the same flaw but runs only for messages
+ * with more than 32 fields or with trailers; it cannot be left out, so that narrow window stays,
+ * as in `node:http`.)
+ *
  * @see https://github.com/nodejs/llhttp
  */
 import type { Socket } from 'node:net';
@@ -20,8 +28,6 @@ export const llhttpVersion: string = process.versions.llhttp ?? 'unknown';
 
 /** What the parser calls back into; implemented by a connection (requests) or a client (responses). */
 export interface LlhttpOwner {
-  /** First byte of a new message. */
-  onMessageBegin(): void;
   /**
    * The request/status line and headers are complete. `rawHeaders` is the flat
    * `[name, value, name, value, …]` list as received. Return 0 to go on, 1 to skip the body
@@ -83,6 +89,8 @@ interface NativeParser {
   consume(handle: object): void;
   unconsume(): void;
   getCurrentBuffer(): Buffer;
+  /** Node ≥ 18: false from a message's first byte until its headers are complete. */
+  headersCompleted?(): boolean;
   pause(): void;
   resume(): void;
   free(): void;
@@ -100,6 +108,7 @@ interface NativeError extends Error {
 
 interface NativeParserClass {
   new (): NativeParser;
+  readonly prototype: object;
   readonly REQUEST: number;
   readonly RESPONSE: number;
   readonly kOnMessageBegin: number;
@@ -128,13 +137,6 @@ const kOnMessageComplete = HTTPParser.kOnMessageComplete;
 const kOnExecute = HTTPParser.kOnExecute;
 
 // Shared callbacks: `this` is the native parser, `owner` leads to the wrapper.
-function nativeOnMessageBegin(this: NativeParser): void {
-  const w = this.owner;
-  if (w === null) return;
-  w.inHeaders = true;
-  w.owner.onMessageBegin();
-}
-
 /** More than 32 header fields arrive in several flushes before headers-complete. */
 function nativeOnHeaders(this: NativeParser, headers: string[], url: string): void {
   const w = this.owner;
@@ -162,6 +164,7 @@ function nativeOnHeadersComplete(
   const w = this.owner;
   if (w === null) return -1;
   w.inHeaders = false;
+  w.headComplete = true;
   if (headers === undefined) {
     headers = w.pendingHeaders;
     w.pendingHeaders = [];
@@ -192,13 +195,27 @@ function nativeOnBody(this: NativeParser, chunk: Buffer): void {
 function nativeOnMessageComplete(this: NativeParser): void {
   const w = this.owner;
   if (w === null) return;
-  w.inHeaders = false;
+  // The next header fields flushed belong to the next message.
+  w.inHeaders = true;
   w.owner.onMessageComplete();
 }
 
 function nativeOnExecute(this: NativeParser, ret: number | NativeError): void {
   const w = this.owner;
-  if (w !== null) w.owner.onExecute(typeof ret === 'number' ? ret : toLlhttpError(ret));
+  if (w === null) return;
+  if (typeof ret === 'number') {
+    if (ret > 0) w.parsedAny = true;
+    w.owner.onExecute(ret);
+  } else {
+    w.parsedAny = true;
+    w.owner.onExecute(toLlhttpError(ret));
+  }
+}
+
+/** Fallback for a Node without `headersCompleted()`: message begin tracked in JS. */
+function nativeOnMessageBegin(this: NativeParser): void {
+  const w = this.owner;
+  if (w !== null) w.headComplete = false;
 }
 
 function toLlhttpError(e: NativeError): LlhttpError {
@@ -209,9 +226,12 @@ function toLlhttpError(e: NativeError): LlhttpError {
 const pool: NativeParser[] = [];
 const POOL_MAX = 1000;
 
+/** Whether llhttp's own "headers completed" flag is readable (Node ≥ 18). */
+const HAS_HEADERS_COMPLETED = typeof (HTTPParser.prototype as Partial<NativeParser>).headersCompleted === 'function';
+
 function allocNative(): NativeParser {
   const native = pool.pop() ?? new HTTPParser();
-  native[kOnMessageBegin] = nativeOnMessageBegin;
+  native[kOnMessageBegin] = HAS_HEADERS_COMPLETED ? undefined : nativeOnMessageBegin;
   native[kOnHeaders] = nativeOnHeaders;
   native[kOnHeadersComplete] = nativeOnHeadersComplete;
   native[kOnBody] = nativeOnBody;
@@ -239,8 +259,12 @@ export class LlhttpParser {
   /** @internal header fields flushed before headers-complete (more than 32 fields). */
   pendingHeaders: string[] = [];
   /** @internal */ pendingUrl = '';
-  /** @internal between message-begin and headers-complete (trailers arrive outside). */
-  inHeaders = false;
+  /** @internal header fields flushed now are a message's head (else trailers). */
+  inHeaders = true;
+  /** @internal some bytes were parsed (the first message has begun). */
+  parsedAny = false;
+  /** @internal fallback state when llhttp's flag is not readable. */
+  headComplete = true;
   #native: NativeParser | null;
   #consumed = false;
 
@@ -258,6 +282,17 @@ export class LlhttpParser {
     this.#native = native;
   }
 
+  /**
+   * After a read: true when the parser stopped inside a message's start line or headers (a
+   * message has begun and its headers are not complete). What a message-begin callback would
+   * tell, read from llhttp's state instead (see the module comment).
+   */
+  get inHead(): boolean {
+    const native = this.#native;
+    if (native === null || !this.parsedAny) return false;
+    return native.headersCompleted !== undefined ? !native.headersCompleted() : !this.headComplete;
+  }
+
   /** True while the parser reads the socket handle itself. */
   get consumed(): boolean {
     return this.#consumed;
@@ -268,8 +303,16 @@ export class LlhttpParser {
     const native = this.#native;
     if (native === null) return 0;
     const ret = native.execute(data);
-    if (ret === undefined) return data.length;
-    return typeof ret === 'number' ? ret : toLlhttpError(ret);
+    if (ret === undefined) {
+      if (data.length > 0) this.parsedAny = true;
+      return data.length;
+    }
+    if (typeof ret === 'number') {
+      if (ret > 0) this.parsedAny = true;
+      return ret;
+    }
+    this.parsedAny = true;
+    return toLlhttpError(ret);
   }
 
   /** Signals EOF: completes a read-until-close body, or reports a truncated message. */

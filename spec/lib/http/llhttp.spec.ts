@@ -17,14 +17,9 @@ interface Message {
 
 class Recorder implements LlhttpOwner {
   readonly messages: Message[] = [];
-  begins = 0;
   trailers: string[][] = [];
   headersResult = 0;
   #current: Message | null = null;
-
-  onMessageBegin(): void {
-    this.begins++;
-  }
 
   onHeadersComplete(major: number, minor: number, headers: string[], method: string, url: string, status: number, _m: string, upgrade: boolean, keepAlive: boolean): number {
     this.#current = { method, url, version: `${major}.${minor}`, headers, body: '', keepAlive, upgrade, status };
@@ -70,7 +65,23 @@ describe('LlhttpParser', () => {
       { method: 'POST', url: '/a?x=1', version: '1.1', headers: ['Host', 'h', 'Content-Length', '3'], body: 'abc', keepAlive: true, upgrade: false, status: 0 },
       { method: 'GET', url: '/b', version: '1.0', headers: [], body: '', keepAlive: false, upgrade: false, status: 0 },
     ]);
-    expect(recorder.begins).toBe(2);
+  });
+
+  it('should tell after each read whether it stopped inside a message head', () => {
+    const recorder = new Recorder();
+    const parser = new LlhttpParser(recorder, 'request', { maxHeaderSize: 8192 });
+    const feed = (text: string): boolean => {
+      expect(parser.execute(Buffer.from(text, 'latin1'))).toBe(text.length);
+      return parser.inHead;
+    };
+    expect(parser.inHead).toBe(false);
+    expect(feed('GET / HTTP/1.1\r\nHo')).toBe(true);
+    expect(feed('st: x\r\nContent-Length: 3\r\n\r\na')).toBe(false); // in the body
+    expect(feed('bcPO')).toBe(true); // the next request began
+    expect(feed('ST / HTTP/1.1\r\nHost: x\r\n\r\n')).toBe(false); // between requests
+    expect(recorder.messages.map((m) => m.method)).toEqual(['GET', 'POST']);
+    parser.destroy();
+    expect(parser.inHead).toBe(false);
   });
 
   it('should gather more than 32 header fields flushed in pieces', () => {
