@@ -19,6 +19,8 @@ const kConnection = Symbol('rxpulsar.ws.connection');
 type Tagged<T> = T & { [kConnection]?: WsConnection };
 
 const OPEN = 1;
+/** `ws.send` options for a text frame given as (already UTF-8 validated) bytes. */
+const TEXT_FRAME = Object.freeze({ binary: false });
 const OPEN_EVENT: WsIncoming = Object.freeze({ type: 'open' });
 /** RFC 6455 §5.5: a control frame payload is at most 125 bytes, 2 of which hold the code. */
 const MAX_REASON_BYTES = 123;
@@ -52,6 +54,13 @@ export class WsConnection implements WsContext, KeepAlivePeer, Observer<WsOutgoi
   #outgoing: Subscription | undefined;
   #paused = false;
   #query: URLSearchParams | undefined;
+  /**
+   * The text message being dispatched, decoded, and the bytes it came from: a route that sends
+   * that very string back synchronously (echo) sends the validated bytes instead of encoding it
+   * again.
+   */
+  lastText: string | undefined;
+  lastTextBytes: Buffer | undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -122,7 +131,8 @@ export class WsConnection implements WsContext, KeepAlivePeer, Observer<WsOutgoi
       else this.fail(createError('RXP_ERR_WS_SLOW_CONSUMER', sendHighWaterMark));
       return;
     }
-    ws.send(value);
+    if (value === this.lastText) ws.send(this.lastTextBytes as Buffer, TEXT_FRAME);
+    else ws.send(value);
     if (backpressure === 'wait') {
       const buffered = ws.bufferedAmount;
       if (buffered > sendHighWaterMark) this.#throttle(buffered);
@@ -243,7 +253,17 @@ function wsOnMessage(this: Tagged<WebSocket>, data: Buffer, isBinary: boolean): 
   const connection = this[kConnection] as WsConnection;
   connection.alive = true;
   connection.owner.received();
-  connection.incoming.next({ type: 'message', data: isBinary ? data : data.toString(), binary: isBinary });
+  if (isBinary) {
+    connection.incoming.next({ type: 'message', data, binary: true });
+    return;
+  }
+  const text = data.toString();
+  connection.lastText = text;
+  connection.lastTextBytes = data;
+  connection.incoming.next({ type: 'message', data: text, binary: false });
+  // Only a reply sent while the message is dispatched reuses the bytes; nothing is retained.
+  connection.lastText = undefined;
+  connection.lastTextBytes = undefined;
 }
 
 function wsOnPong(this: Tagged<WebSocket>): void {

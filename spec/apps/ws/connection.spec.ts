@@ -51,6 +51,22 @@ describe('WsConnection: RFC 6455 framing, with raw bytes', () => {
     expect(await raw.nextFrame()).toMatchObject({ fin: true, opcode: OP.text, payload: Buffer.from('hi') });
   });
 
+  it('should echo multi-byte text as a text frame with the same bytes, sync or not', async () => {
+    await server?.close();
+    const later = probe('/later', (m$) => m$.pipe(messages(), mergeMap((text) => Promise.resolve(text))));
+    const upper = probe('/upper', (m$) => m$.pipe(messages(), map((data) => (typeof data === 'string' ? data.toUpperCase() : data))));
+    await start([p.route, later.route, upper.route], { maxPayload: 1024 });
+    const text = 'héllo wörld — 😀';
+    for (const [path, expected] of [['/echo', text], ['/later', text], ['/upper', text.toUpperCase()]]) {
+      const raw = await connect(path);
+      raw.send(frame(OP.text, text));
+      raw.send(frame(OP.binary, Buffer.from(text)));
+      expect(await raw.nextFrame()).toMatchObject({ opcode: OP.text, payload: Buffer.from(expected) });
+      // A binary message is echoed as binary, never through the text shortcut.
+      expect(await raw.nextFrame()).toMatchObject({ opcode: OP.binary, payload: Buffer.from(text) });
+    }
+  });
+
   it('should serve frames sent in the same packet as the handshake (the upgrade `head`)', async () => {
     const raw = await rawConnect(server!.port, Buffer.concat([Buffer.from(handshakeRequest('/echo')), frame(OP.text, 'early')]));
     sockets.push(raw);
