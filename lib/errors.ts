@@ -44,6 +44,7 @@ export const ERROR_CATALOG = {
   RXP_ERR_ARBITER_ONLY: { message: '"%s" can only be called in the arbiter (the master process main thread)' },
   RXP_ERR_PIDFILE: { message: 'Pidfile "%s" holds the live pid %s: already running' },
   RXP_ERR_BIND: { message: 'Cannot bind "%s": %s' },
+  RXP_ERR_WIRE: { message: 'Malformed mailbox transfer: %s' },
 
   // --- http (apps/wsgi) -------------------------------------------------------------------------
   RXP_ERR_HTTP_BAD_REQUEST: { message: 'Bad request: %s', status: 400 },

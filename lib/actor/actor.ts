@@ -85,6 +85,12 @@ export class ActorRuntime implements ActorContext {
     this.#state = 'starting';
     this.#inbox = this.#channel.message$.subscribe({
       next: (message) => this.#mailbox.receive(message),
+      // A transfer it cannot decode (arbiter and worker from different versions): crash, and
+      // let the supervisor decide.
+      error: (error: unknown) => {
+        this.log.error('%s', (error as Error).message);
+        this.#exit(70);
+      },
       // The arbiter went away: an orphan must not keep running.
       complete: () => this.#onOrphaned(),
     });

@@ -1,10 +1,12 @@
 /**
  * A duplex message channel between an actor and the arbiter, seen as an Observable of incoming
  * messages plus `post`. Three transports: a MessagePort-like endpoint (worker threads), the IPC
- * channel of a child process, and an in-memory pair for inline actors.
+ * channel of a child process, and an in-memory pair for inline actors. Across threads and
+ * processes messages travel in the flat encoding of `wire.ts`; inline, as they are.
  */
-import { Observable, Subject, share } from 'rxjs';
+import { Observable, Subject, share, type Subscriber } from 'rxjs';
 import type { WireMessage } from './protocol';
+import { decodeBatch, encodeInto, isWireBatch, newBatch, type WireBatch } from './wire';
 
 export interface Channel {
   /** Incoming messages; completes when the other side goes away. */
@@ -13,44 +15,63 @@ export interface Channel {
 }
 
 interface PortLike {
-  on(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
+  on(event: 'message', listener: (data: unknown) => void): unknown;
   on(event: 'close' | 'exit', listener: () => void): unknown;
-  off(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
+  off(event: 'message', listener: (data: unknown) => void): unknown;
   off(event: 'close' | 'exit', listener: () => void): unknown;
-  postMessage(message: WireMessage[]): void;
+  postMessage(data: WireBatch): void;
 }
 
 /**
- * Coalesces the messages posted during one turn of the event loop into one transfer (an array),
- * as a socket server corks its writes: the cost of a postMessage / IPC send is mostly per call,
- * so many requests in flight share it. A lone message waits only for the current microtask queue.
+ * Most messages one transfer carries. Messages posted in one turn of the event loop leave
+ * together, as a socket server corks its writes: a postMessage / IPC send costs mostly per call.
+ * But a whole window of requests in one transfer leaves the other thread idle until all of them
+ * were produced, and its replies come back as one transfer again: the two threads take turns.
+ * Cutting transfers at 8 lets the receiver start on the first messages while the sender is still
+ * producing (measured with 32 requests in flight, thread actor: 1 transfer per turn ≈ 120k round
+ * trips/s, at most 8 per transfer ≈ 230k; 2 → 195k, 16 → 235k).
  */
-function batched(send: (batch: WireMessage[]) => void): (message: WireMessage) => void {
-  let batch: WireMessage[] | undefined;
+const MAX_BATCH = 8;
+
+/**
+ * Coalesces the messages posted during one turn into transfers of at most {@link MAX_BATCH}. A
+ * lone message waits only for the current microtask queue.
+ */
+function batched(send: (batch: WireBatch) => void): (message: WireMessage) => void {
+  let batch: WireBatch | undefined;
+  let count = 0;
   const flush = (): void => {
-    const out = batch!;
+    if (batch === undefined) return;
+    const out = batch;
     batch = undefined;
+    count = 0;
     send(out);
   };
   return (message) => {
-    if (batch) batch.push(message);
-    else {
-      batch = [message];
+    if (batch === undefined) {
+      batch = newBatch();
       queueMicrotask(flush);
     }
+    encodeInto(batch, message);
+    if (++count === MAX_BATCH) flush();
   };
 }
 
-/** Feeds a received transfer (one message or a batch) to the subscriber. */
-function unbatch(subscriber: { next(m: WireMessage): void }, data: WireMessage | WireMessage[]): void {
-  if (Array.isArray(data)) for (const m of data) subscriber.next(m);
-  else subscriber.next(data);
+/** Feeds a received transfer to the subscriber; a malformed one errors the stream. */
+function receive(subscriber: Subscriber<WireMessage>, data: WireBatch): void {
+  try {
+    decodeBatch(data, (message) => subscriber.next(message));
+  } catch (error) {
+    subscriber.error(error);
+  }
 }
 
 /** A worker thread's `Worker` (arbiter side) or `parentPort` (actor side). */
 export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'): Channel {
   const message$ = new Observable<WireMessage>((subscriber) => {
-    const onMessage = (message: WireMessage | WireMessage[]): void => unbatch(subscriber, message);
+    const onMessage = (data: unknown): void => {
+      if (isWireBatch(data)) receive(subscriber, data);
+    };
     const onEnd = (): void => subscriber.complete();
     port.on('message', onMessage);
     port.on(endEvent, onEnd);
@@ -64,19 +85,19 @@ export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'
 
 interface IpcLike {
   connected: boolean;
-  on(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
+  on(event: 'message', listener: (data: unknown) => void): unknown;
   on(event: 'disconnect', listener: () => void): unknown;
-  off(event: 'message', listener: (message: WireMessage | WireMessage[]) => void): unknown;
+  off(event: 'message', listener: (data: unknown) => void): unknown;
   off(event: 'disconnect', listener: () => void): unknown;
-  send?(message: WireMessage[]): boolean;
+  send?(data: WireBatch): boolean;
 }
 
 /** A child process (arbiter side) or `process` itself (actor side), with an IPC channel. */
 export function ipcChannel(target: IpcLike): Channel {
   const message$ = new Observable<WireMessage>((subscriber) => {
     // Handle-carrying messages (listening sockets) share the IPC channel; they are not ours.
-    const onMessage = (message: WireMessage | WireMessage[]): void => {
-      if (Array.isArray(message) || (message !== null && typeof message === 'object' && 'k' in message)) unbatch(subscriber, message);
+    const onMessage = (data: unknown): void => {
+      if (isWireBatch(data)) receive(subscriber, data);
     };
     const onEnd = (): void => subscriber.complete();
     target.on('message', onMessage);

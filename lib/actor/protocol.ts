@@ -7,7 +7,8 @@
  * message) or by a stream of `next` ending in `done`, or by `err`. The requester may `cancel`
  * before the end; the handler's subscription is then torn down on the remote side.
  *
- * Messages are small plain objects (structured-clone friendly); `k` is the kind.
+ * In memory, messages are small plain objects; `k` is the kind. Between threads and processes
+ * they travel flattened (`wire.ts`).
  */
 import type { SerializedError } from '../errors';
 

@@ -40,7 +40,12 @@ export class Router {
   /** Connects a remote actor's channel: its messages are routed, messages to `aid` go down it. */
   attach(aid: string, name: string, channel: Channel): void {
     this.detach(aid, 'replaced');
-    const subscription = channel.message$.subscribe((message) => this.route(message));
+    const subscription = channel.message$.subscribe({
+      next: (message) => this.route(message),
+      // A transfer it cannot decode: the actor is cut off (its callers fail at once); it stops
+      // heart-beating through this channel, so its supervisor replaces it.
+      error: (error: unknown) => this.detach(aid, (error as Error).message),
+    });
     this.#endpoints.set(aid, { name, deliver: (m) => channel.post(m), subscription });
   }
 

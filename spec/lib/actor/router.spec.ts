@@ -42,4 +42,16 @@ describe('Router', () => {
     await expect(toA).rejects.toMatchObject({ code: 'RXP_ERR_ACTOR_STOPPED' });
     expect(b.posted[1]).toEqual({ k: 'cancel', id: 7, from: 'a1', to: 'b1' });
   });
+
+  it('cuts off an actor whose channel errors (a transfer it could not decode): its callers fail at once', async () => {
+    const { arbiter, a, b } = setup();
+    const toA = firstValueFrom(arbiter.request('alpha', 'slow', []));
+    a.incoming.error(new Error('Malformed mailbox transfer: kind 7 at 1 of 2'));
+    await expect(toA).rejects.toMatchObject({ code: 'RXP_ERR_ACTOR_STOPPED', message: expect.stringContaining('Malformed mailbox transfer') });
+    await expect(firstValueFrom(arbiter.request('alpha', 'ping', []))).rejects.toMatchObject({ code: 'RXP_ERR_UNKNOWN_ACTOR' });
+    // The others are untouched.
+    const toB = firstValueFrom(arbiter.request('beta', 'ping', []));
+    b.incoming.next({ k: 'res', id: (b.posted[0] as { id: number }).id, to: 'arbiter', v: 'pong' });
+    expect(await toB).toBe('pong');
+  });
 });
