@@ -9,6 +9,7 @@
 import { Observable, isObservable, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
 import { createError, deserializeError, serializeError } from '../errors';
 import type { RequestMessage, WireMessage } from './protocol';
+import { RequestMap } from './request-map';
 
 /** What a command handler gets besides its arguments. */
 export interface CommandContext {
@@ -56,7 +57,8 @@ interface Running {
 export class Mailbox {
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
-  readonly #running = new Map<string, Running>();
+  /** Handlers still working, by (caller, request id). */
+  readonly #running = new RequestMap<Running>();
 
   constructor(
     /** This mailbox's address. */
@@ -116,10 +118,9 @@ export class Mailbox {
         this.#dispatch(message);
         return;
       case 'cancel': {
-        const key = `${message.from}|${message.id}`;
-        const running = this.#running.get(key);
+        const running = this.#running.get(message.from, message.id);
         if (running) {
-          this.#running.delete(key);
+          this.#running.delete(message.from, message.id);
           running.subscription?.unsubscribe();
           running.controller?.abort(createError('RXP_ERR_ACTOR_STOPPED', this.address, 'cancelled'));
         }
@@ -170,7 +171,6 @@ export class Mailbox {
       else this.onCastError(message.cmd, error);
       return;
     }
-    const key = `${from}|${id}`;
     let running: Running | undefined;
     const ctx: CommandContext = {
       caller: from,
@@ -196,32 +196,32 @@ export class Mailbox {
         },
         error: (error: unknown) => {
           finished = true;
-          this.#running.delete(key);
+          this.#running.delete(from, id);
           this.#fail(message, error);
         },
         complete: () => {
           finished = true;
-          this.#running.delete(key);
+          this.#running.delete(from, id);
           if (ack) this.post({ k: 'done', id, to: from });
         },
       });
       if (!finished) {
         running ??= {};
         running.subscription = subscription;
-        this.#running.set(key, running);
+        this.#running.set(from, id, running);
       }
       return;
     }
     if (isPromiseLike(result)) {
       running ??= {};
-      this.#running.set(key, running);
+      this.#running.set(from, id, running);
       result.then(
         (v) => {
           // A cancelled request gets no reply: the caller already moved on.
-          if (this.#running.delete(key) && ack) this.post({ k: 'res', id, to: from, v });
+          if (this.#running.delete(from, id) && ack) this.post({ k: 'res', id, to: from, v });
         },
         (error: unknown) => {
-          if (this.#running.delete(key)) this.#fail(message, error);
+          if (this.#running.delete(from, id)) this.#fail(message, error);
         },
       );
       return;

@@ -9,6 +9,7 @@ import type { Subscription } from 'rxjs';
 import { createError, serializeError } from '../errors';
 import type { Channel } from './channel';
 import { isReply, type WireMessage } from './protocol';
+import { RequestMap } from './request-map';
 
 interface Endpoint {
   readonly name: string;
@@ -24,7 +25,8 @@ interface InFlight {
 
 export class Router {
   readonly #endpoints = new Map<string, Endpoint>();
-  readonly #inflight = new Map<string, InFlight>();
+  /** Requests routed to remote actors, by (caller, id), until their final reply. */
+  readonly #inflight = new RequestMap<InFlight>();
 
   /** A mailbox living in this thread (arbiter, monitor), addressed by `address`. */
   registerLocal(address: string, receive: (message: WireMessage) => void): void {
@@ -55,13 +57,13 @@ export class Router {
     if (!endpoint) return;
     this.#endpoints.delete(aid);
     endpoint.subscription?.unsubscribe();
-    for (const [key, record] of this.#inflight) {
+    for (const [from, id, record] of this.#inflight.entries()) {
       if (record.target === aid) {
-        this.#inflight.delete(key);
+        this.#inflight.delete(from, id);
         const error = createError('RXP_ERR_ACTOR_STOPPED', `${endpoint.name}(${aid})`, reason);
         this.#deliver(record.from, { k: 'err', id: record.id, to: record.from, e: serializeError(error, false) });
       } else if (record.from === aid) {
-        this.#inflight.delete(key);
+        this.#inflight.delete(from, id);
         this.#deliver(record.target, { k: 'cancel', id: record.id, from: aid, to: record.target });
       }
     }
@@ -80,15 +82,14 @@ export class Router {
 
   route(message: WireMessage): void {
     if (message.k === 'cancel') {
-      const key = `${message.from}|${message.id}`;
-      const record = this.#inflight.get(key);
+      const record = this.#inflight.get(message.from, message.id);
       if (!record) return;
-      this.#inflight.delete(key);
+      this.#inflight.delete(message.from, message.id);
       this.#deliver(record.target, message);
       return;
     }
     if (isReply(message)) {
-      if (message.k !== 'next') this.#inflight.delete(`${message.to}|${message.id}`);
+      if (message.k !== 'next') this.#inflight.delete(message.to, message.id);
       this.#deliver(message.to, message);
       return;
     }
@@ -100,7 +101,7 @@ export class Router {
       }
       return;
     }
-    if (message.ack) this.#inflight.set(`${message.from}|${message.id}`, { from: message.from, id: message.id, target });
+    if (message.ack) this.#inflight.set(message.from, message.id, { from: message.from, id: message.id, target });
     this.#deliver(target, message);
   }
 
