@@ -49,9 +49,22 @@ function clearTimer(entry: Pending): void {
   else clearTimeout(timer as NodeJS.Timeout);
 }
 
-interface Running {
+/**
+ * One incoming request being handled: the handler's context, and what must be torn down if the
+ * caller cancels. A class rather than an object literal with a getter: it is built for every
+ * request, and the literal (an accessor on a fresh object) showed in the round-trip profile.
+ */
+class Running implements CommandContext {
   subscription?: Subscription;
   controller?: AbortController;
+
+  constructor(readonly caller: string) {}
+
+  get signal(): AbortSignal {
+    // Created on first use only: most commands never look at it.
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
 }
 
 export class Mailbox {
@@ -171,19 +184,10 @@ export class Mailbox {
       else this.onCastError(message.cmd, error);
       return;
     }
-    let running: Running | undefined;
-    const ctx: CommandContext = {
-      caller: from,
-      get signal(): AbortSignal {
-        // Created on first use only: most commands never look at it.
-        running ??= {};
-        running.controller ??= new AbortController();
-        return running.controller.signal;
-      },
-    };
+    const running = new Running(from);
     let result: unknown;
     try {
-      result = (handler as (ctx: CommandContext, ...args: unknown[]) => unknown)(ctx, ...message.args);
+      result = (handler as (ctx: CommandContext, ...args: unknown[]) => unknown)(running, ...message.args);
     } catch (error) {
       this.#fail(message, error);
       return;
@@ -206,14 +210,12 @@ export class Mailbox {
         },
       });
       if (!finished) {
-        running ??= {};
         running.subscription = subscription;
         this.#running.set(from, id, running);
       }
       return;
     }
     if (isPromiseLike(result)) {
-      running ??= {};
       this.#running.set(from, id, running);
       result.then(
         (v) => {
