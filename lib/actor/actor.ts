@@ -6,7 +6,7 @@
  * Its behaviour is a stream transformer: `channel.message$` (the inbox) is mapped through the
  * mailbox into replies and effects, posted back on the same channel.
  */
-import { Observable, from, isObservable, lastValueFrom, defaultIfEmpty, type Subscription } from 'rxjs';
+import { Observable, from, isObservable, lastValueFrom, defaultIfEmpty, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { Config } from '../config/config';
 import { createError } from '../errors';
 import { createLogger, type Logger } from '../log';
@@ -114,6 +114,11 @@ export class ActorRuntime implements ActorContext {
   /** `send` with explicit options (timeout). */
   request<T = unknown>(target: Target, command: string, args: readonly unknown[], timeout: number): Observable<T> {
     return this.#mailbox.request<T>(targetAddress(target), command, args, { timeout });
+  }
+
+  /** @internal the subscribe logic of {@link request} (see `send`). */
+  startRequest(subscriber: Subscriber<never>, target: Target, command: string, args: readonly unknown[], timeout: number): TeardownLogic {
+    return this.#mailbox.startRequest(subscriber, targetAddress(target), command, args, timeout);
   }
 
   command(name: string, handler: CommandHandler): void {

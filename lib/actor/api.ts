@@ -38,11 +38,11 @@ export function send<T = unknown>(target: Target, command: string, ...args: unkn
 
 /** `send` with options (timeout). */
 export function request<T = unknown>(options: RequestOptions): Observable<T> {
-  return defer(() => {
+  // One Observable whose subscribe starts the request (not defer + the mailbox's own Observable):
+  // this is the path of every command.
+  return new Observable<T>((subscriber) => {
     const { to, command, args = [], timeout = DEFAULT_SEND_TIMEOUT } = options;
-    const actor = currentActor();
-    if (actor) return actor.request<T>(to, command, args, timeout);
-    return arbiter().request<T>(to, command, args, timeout);
+    return (currentActor() ?? arbiter()).startRequest(subscriber, to, command, args, timeout);
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { Observable, Subject, asyncScheduler, filter, map, take, type SchedulerLike, merge, throwError, defer } from 'rxjs';
+import { Observable, Subject, asyncScheduler, filter, map, take, type SchedulerLike, type Subscriber, type TeardownLogic, merge, throwError, defer } from 'rxjs';
 import { Config, type SettingValues } from '../config/config';
 import { logLevel, type Concurrency } from '../config/settings';
 import { createError } from '../errors';
@@ -157,6 +157,11 @@ export class Arbiter {
 
   request<T = unknown>(target: Target, command: string, args: readonly unknown[], timeout = 30_000): Observable<T> {
     return this.#mailbox.request<T>(targetAddress(target), command, args, { timeout, scheduler: this.#scheduler });
+  }
+
+  /** @internal the subscribe logic of {@link request} (see `send`). */
+  startRequest(subscriber: Subscriber<never>, target: Target, command: string, args: readonly unknown[], timeout: number): TeardownLogic {
+    return this.#mailbox.startRequest(subscriber, targetAddress(target), command, args, timeout, this.#scheduler);
   }
 
   /** Supervised actors (spawned ones and monitors' workers), by id. */

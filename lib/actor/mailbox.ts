@@ -6,7 +6,7 @@
  * Hot path note: an ordinary command is one `req` and one `res` message, one Map entry on each
  * side and no Subject; a timer only when a timeout is asked for.
  */
-import { Observable, isObservable, type SchedulerLike, type Subscriber, type Subscription, asyncScheduler } from 'rxjs';
+import { Observable, isObservable, type SchedulerLike, type Subscriber, type Subscription, type TeardownLogic, asyncScheduler } from 'rxjs';
 import { createError, deserializeError, serializeError } from '../errors';
 import type { RequestMessage, WireMessage } from './protocol';
 import { RequestMap } from './request-map';
@@ -88,35 +88,41 @@ export class Mailbox {
 
   /** Sends `cmd` to `to` on subscribe; emits the reply (or a stream) and completes. */
   request<T>(to: string, cmd: string, args: readonly unknown[], options: RequestOptions = {}): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      const id = this.#nextId++;
-      const entry: Pending = { subscriber: subscriber as Subscriber<unknown>, to, cmd, timer: undefined };
-      this.#pending.set(id, entry);
-      const { timeout = 0, scheduler } = options;
-      if (timeout > 0 && timeout !== Infinity) {
-        const expire = (): void => {
-          if (this.#pending.delete(id)) {
-            this.post({ k: 'cancel', id, from: this.address, to });
-            subscriber.error(createError('RXP_ERR_TIMEOUT', cmd, to, timeout));
-          }
-        };
-        // Real time uses a plain Node timer: RxJS's asyncScheduler costs a setInterval per
-        // action, which showed in the round-trip benchmark. Injected schedulers (virtual time)
-        // are honoured as given.
-        if (scheduler === undefined || scheduler === asyncScheduler) entry.timer = setTimeout(expire, timeout).unref();
-        else entry.timer = scheduler.schedule(expire, timeout);
-      }
-      this.post({ k: 'req', id, from: this.address, to, cmd, args, ack: true });
-      return () => {
-        const pending = this.#pending.get(id);
-        if (pending) {
-          // Unsubscribed before the end: tell the remote side to stop the work.
-          this.#pending.delete(id);
-          clearTimer(pending);
+    return new Observable<T>((subscriber) => this.startRequest(subscriber, to, cmd, args, options.timeout ?? 0, options.scheduler));
+  }
+
+  /**
+   * The subscribe logic of {@link request}, for callers that build their own Observable (the
+   * public `send`): one Observable per request instead of two.
+   * @internal
+   */
+  startRequest(subscriber: Subscriber<never>, to: string, cmd: string, args: readonly unknown[], timeout: number, scheduler?: SchedulerLike): TeardownLogic {
+    const id = this.#nextId++;
+    const entry: Pending = { subscriber: subscriber as Subscriber<unknown>, to, cmd, timer: undefined };
+    this.#pending.set(id, entry);
+    if (timeout > 0 && timeout !== Infinity) {
+      const expire = (): void => {
+        if (this.#pending.delete(id)) {
           this.post({ k: 'cancel', id, from: this.address, to });
+          subscriber.error(createError('RXP_ERR_TIMEOUT', cmd, to, timeout));
         }
       };
-    });
+      // Real time uses a plain Node timer: RxJS's asyncScheduler costs a setInterval per
+      // action, which showed in the round-trip benchmark. Injected schedulers (virtual time)
+      // are honoured as given.
+      if (scheduler === undefined || scheduler === asyncScheduler) entry.timer = setTimeout(expire, timeout).unref();
+      else entry.timer = scheduler.schedule(expire, timeout);
+    }
+    this.post({ k: 'req', id, from: this.address, to, cmd, args, ack: true });
+    return () => {
+      const pending = this.#pending.get(id);
+      if (pending) {
+        // Unsubscribed before the end: tell the remote side to stop the work.
+        this.#pending.delete(id);
+        clearTimer(pending);
+        this.post({ k: 'cancel', id, from: this.address, to });
+      }
+    };
   }
 
   /** Fire and forget: nobody waits for the reply (heartbeats, broadcasts). */
