@@ -5,9 +5,11 @@
  *
  *     npm run bench -- actor-ask [--ms 2000] [--repeat 3] [--window 1,32]
  *
- * `window` is the number of requests kept in flight (1 = pure latency).
+ * `window` is the number of requests kept in flight (1 = pure latency). Each rig runs in its own
+ * process (see `rigMain`); the parent interleaves their rounds and prints medians and ratios.
  */
-import { fork } from 'node:child_process';
+import { fork, spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { firstValueFrom } from 'rxjs';
@@ -16,7 +18,7 @@ import { arbiter, configureLogging, send, spawn, type ActorRef } from 'rxpulsar'
 import { stopFdBroker } from '../lib/net/fd-broker';
 import { flag, median, table, throughput } from './harness';
 
-type Rig = { name: string; once: () => Promise<unknown>; close: () => Promise<void> };
+type Rig = { once: () => Promise<unknown>; close: () => Promise<void> };
 
 function pingPong(post: (m: number) => void, on: (listener: (m: number) => void) => void): () => Promise<unknown> {
   // One listener resolves waiting calls in order (both channels are FIFO).
@@ -33,69 +35,132 @@ function pingPong(post: (m: number) => void, on: (listener: (m: number) => void)
 async function bareMessagePort(): Promise<Rig> {
   const worker = new Worker(join(__dirname, 'fixtures', 'echo-port.js'));
   await new Promise((resolve) => worker.once('online', resolve));
-  return { name: 'bare MessagePort', once: pingPong((m) => worker.postMessage(m), (l) => worker.on('message', l)), close: async () => void (await worker.terminate()) };
+  return { once: pingPong((m) => worker.postMessage(m), (l) => worker.on('message', l)), close: async () => void (await worker.terminate()) };
 }
 
 async function bareIpc(): Promise<Rig> {
   const child = fork(join(__dirname, 'fixtures', 'echo-ipc.js'), [], { serialization: 'advanced', execArgv: [] });
   await new Promise((resolve) => child.once('spawn', resolve));
-  return { name: 'bare child IPC', once: pingPong((m) => child.send(m), (l) => child.on('message', l)), close: async () => void child.kill() };
+  return { once: pingPong((m) => child.send(m), (l) => child.on('message', l)), close: async () => void child.kill() };
 }
 
 async function piscina(): Promise<Rig> {
   const pool = new Piscina({ filename: join(__dirname, 'fixtures', 'echo-piscina.js'), minThreads: 1, maxThreads: 1 });
   await pool.run(0);
   let n = 0;
-  return { name: 'piscina run()', once: () => pool.run(n++), close: () => pool.destroy() };
+  return { once: () => pool.run(n++), close: () => pool.destroy() };
 }
 
 async function actor(concurrency: 'inline' | 'thread' | 'process'): Promise<Rig> {
   const ref: ActorRef = await firstValueFrom(spawn({ concurrency, name: `bench-${concurrency}` }));
   let n = 0;
   return {
-    name: `rxpulsar ${concurrency} actor`,
     once: () => firstValueFrom(send(ref, 'echo', n++)),
     close: async () => void (await firstValueFrom(send(ref, 'stop'))),
   };
 }
 
-async function main(): Promise<void> {
+const RIGS = {
+  'bare MessagePort': bareMessagePort,
+  'piscina run()': piscina,
+  'rxpulsar thread actor': () => actor('thread'),
+  'bare child IPC': bareIpc,
+  'rxpulsar process actor': () => actor('process'),
+  'rxpulsar inline actor': () => actor('inline'),
+} as const;
+type RigName = keyof typeof RIGS;
+
+/**
+ * Rig process: builds one rig, then answers `run <window> <ms>` lines with `rate <n>`, until
+ * `close`. Each rig runs in its own process so that the JIT feedback and the heap one rig leaves
+ * behind do not slow the next: measured in one process, a thread actor lost a third of its
+ * throughput just because another rig's promises had gone through the same `throughput` loop.
+ */
+async function rigMain(name: RigName): Promise<void> {
   configureLogging('warn');
+  const rig = await RIGS[name]();
+  process.stdout.write('ready\n');
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [command, window, ms] = line.split(' ');
+    if (command === 'run') process.stdout.write(`rate ${await throughput(rig.once, Number(window), Number(ms))}\n`);
+    else if (command === 'close') break;
+  }
+  await rig.close();
+  if (name.startsWith('rxpulsar')) await arbiter().stop();
+  stopFdBroker();
+  process.exit(0);
+}
+
+/** A rig process and a way to ask it for one measurement. */
+function startRig(name: RigName): { ask: (command: string) => Promise<string>; child: ChildProcess } {
+  const child = spawnProcess(process.execPath, ['-r', join(__dirname, '..', 'register.js'), __filename, '--rig', name], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  // Lines that came before anyone asked wait here (the `ready` line, typically).
+  const unread: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  lines.on('line', (line) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(line);
+    else unread.push(line);
+  });
+  const ask = (command: string): Promise<string> =>
+    new Promise((resolve) => {
+      if (command !== '') child.stdin!.write(`${command}\n`);
+      const line = unread.shift();
+      if (line !== undefined) resolve(line);
+      else waiting.push(resolve);
+    });
+  return { ask, child };
+}
+
+async function main(): Promise<void> {
   const ms = flag('ms', 2000);
   const repeat = flag('repeat', 3);
   const windowArg = process.argv.includes('--window') ? process.argv[process.argv.indexOf('--window') + 1] : '1,32';
   const windows = windowArg.split(',').map(Number);
-  const rigs = [await bareMessagePort(), await piscina(), await actor('thread'), await bareIpc(), await actor('process'), await actor('inline')];
+  const names = Object.keys(RIGS) as RigName[];
+  // Started one after the other: their start-ups would disturb each other.
+  const rigs: Array<{ name: RigName } & ReturnType<typeof startRig>> = [];
+  for (const name of names) {
+    const rig = { name, ...startRig(name) };
+    await rig.ask(''); // `ready`
+    rigs.push(rig);
+  }
   const results = new Map<string, number>();
   for (const window of windows) {
-    for (const rig of rigs) await throughput(rig.once, window, 200); // warm-up
+    for (const rig of rigs) await rig.ask(`run ${window} 200`); // warm-up
     // Rounds are interleaved (every rig once per round), so a drifting neighbour hurts all alike.
-    const runs = new Map<string, number[]>(rigs.map((r) => [r.name, []]));
+    const runs = new Map<string, number[]>(names.map((n) => [n, []]));
     for (let i = 0; i < repeat; i++) {
-      for (const rig of rigs) runs.get(rig.name)!.push(await throughput(rig.once, window, ms));
+      for (const rig of rigs) runs.get(rig.name)!.push(Number((await rig.ask(`run ${window} ${ms}`)).split(' ')[1]));
     }
-    for (const rig of rigs) results.set(`${rig.name}|${window}`, median(runs.get(rig.name)!));
+    for (const name of names) results.set(`${name}|${window}`, median(runs.get(name)!));
   }
-  for (const rig of rigs) await rig.close();
+  await Promise.all(rigs.map((rig) => new Promise((resolve) => {
+    rig.child.once('exit', resolve);
+    rig.child.stdin!.end('close\n');
+  })));
   const get = (name: string, w: number): number => results.get(`${name}|${w}`) ?? NaN;
   const rows = [];
   for (const w of windows) {
-    for (const rig of rigs) {
-      const rate = get(rig.name, w);
-      const base = rig.name.includes('process') || rig.name.includes('IPC') ? get('bare child IPC', w) : get('bare MessagePort', w);
+    for (const name of names) {
+      const rate = get(name, w);
+      const base = name.includes('process') || name.includes('IPC') ? get('bare child IPC', w) : get('bare MessagePort', w);
       rows.push({
         window: w,
-        channel: rig.name,
+        channel: name,
         'round trips/s': Math.round(rate),
         'µs/round trip': Math.round((1e6 / rate) * 100) / 100,
-        'vs bare channel': rig.name.includes('inline') ? '—' : (rate / base).toFixed(2),
-        'vs piscina': rig.name.includes('thread') || rig.name.includes('MessagePort') ? (rate / get('piscina run()', w)).toFixed(2) : '—',
+        'vs bare channel': name.includes('inline') ? '—' : (rate / base).toFixed(2),
+        'vs piscina': name.includes('thread') || name.includes('MessagePort') ? (rate / get('piscina run()', w)).toFixed(2) : '—',
       });
     }
   }
-  process.stdout.write(`actor-ask: median of ${repeat} × ${ms} ms, node ${process.version}\n\n${table(rows)}\n`);
-  await arbiter().stop();
-  stopFdBroker();
+  process.stdout.write(`actor-ask: median of ${repeat} × ${ms} ms, node ${process.version}, one process per rig\n\n${table(rows)}\n`);
 }
 
-void main();
+const rigIndex = process.argv.indexOf('--rig');
+if (rigIndex !== -1) void rigMain(process.argv[rigIndex + 1] as RigName);
+else void main();
