@@ -62,6 +62,54 @@ describe('Mailbox', () => {
     mailbox.receive({ k: 'res', id: (sent[0] as { id: number }).id, to: 'a', v: 1 });
   });
 
+  describe('real-time deadlines (one sweep timer per mailbox; Jest fake timers)', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('expires each request at its own deadline, a shorter one added later included, and not a settled one', () => {
+      const sent: WireMessage[] = [];
+      const mailbox = new Mailbox('a', (m) => sent.push(m), () => undefined);
+      const outcome: Record<string, string> = {};
+      const ask = (cmd: string, timeout: number): void => {
+        mailbox.request('b', cmd, [], { timeout }).subscribe({
+          next: (v) => (outcome[cmd] = `value ${String(v)}`),
+          error: (e: unknown) => (outcome[cmd] = isRxPulsarError(e, 'RXP_ERR_TIMEOUT') ? `timeout at ${Date.now() - start}` : 'other'),
+        });
+      };
+      const start = Date.now();
+      ask('long', 1000);
+      ask('answered', 100);
+      ask('short', 200); // earlier than the armed sweep of 'long': re-armed
+      const answered = sent.find((m) => m.k === 'req' && m.cmd === 'answered') as { id: number };
+      mailbox.receive({ k: 'res', id: answered.id, to: 'a', v: 1 });
+      jest.advanceTimersByTime(199);
+      expect(outcome).toEqual({ answered: 'value 1' });
+      jest.advanceTimersByTime(1);
+      expect(outcome.short).toBe('timeout at 200');
+      jest.advanceTimersByTime(799);
+      expect(outcome.long).toBeUndefined();
+      jest.advanceTimersByTime(1);
+      expect(outcome.long).toBe('timeout at 1000');
+      expect(sent.filter((m) => m.k === 'cancel')).toHaveLength(2);
+      expect(jest.getTimerCount()).toBe(0); // nothing left armed once nothing is pending
+    });
+
+    it('stops the deadline at the first value of a stream, and disarms on close', () => {
+      const sent: WireMessage[] = [];
+      const mailbox = new Mailbox('a', (m) => sent.push(m), () => undefined);
+      const values: unknown[] = [];
+      let error: unknown;
+      mailbox.request('b', 'stream', [], { timeout: 100 }).subscribe({ next: (v) => values.push(v), error: (e: unknown) => (error = e) });
+      const id = (sent[0] as { id: number }).id;
+      mailbox.receive({ k: 'next', id, to: 'a', v: 'first' });
+      jest.advanceTimersByTime(500);
+      expect({ values, error }).toEqual({ values: ['first'], error: undefined });
+      mailbox.request('b', 'slow', [], { timeout: 100 }).subscribe({ error: () => undefined });
+      mailbox.close('stopping');
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
   it('tears the handler down on cancel, and aborts the signal of Promise handlers', async () => {
     let torn = 0;
     let aborted = false;
