@@ -2,7 +2,7 @@
  * Starts the actor of this thread or process from its boot data: the channel to the arbiter is
  * `parentPort` in a thread and the IPC channel in a process.
  */
-import { isMainThread, parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ActorRuntime } from '../actor/actor';
 import type { BootData } from '../actor/boot';
 import { ipcChannel, portChannel, type Channel } from '../actor/channel';
@@ -12,7 +12,10 @@ import { configureLogging } from '../log';
 import type { LogLevel } from '../config/settings';
 
 export function hostedChannel(): Channel {
-  if (!isMainThread && parentPort) return portChannel(parentPort);
+  if (!isMainThread) {
+    const port = (workerData as { rxpulsarPort?: MessagePort } | null)?.rxpulsarPort ?? parentPort;
+    if (port) return portChannel(port);
+  }
   return ipcChannel(process as unknown as Parameters<typeof ipcChannel>[0]);
 }
 

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Observable, ReplaySubject } from 'rxjs';
 import { portChannel } from '../actor/channel';
 import type { ActorHost, HostExit, HostSpec } from './host';
@@ -17,9 +17,14 @@ export function startThreadHost(spec: HostSpec): ActorHost {
     'process.argv[1] = file; process.mainModule = main; Module._cache[file] = main;',
     'main.load(file);',
   ].join('\n');
+  // The mailbox channel is a MessagePort of its own rather than the Worker's message events:
+  // Worker.postMessage is a wrapper (rest arguments + Reflect.apply) around its port that showed
+  // in the round-trip profile. The worker finds its end in workerData.
+  const { port1, port2 } = new MessageChannel();
   const worker = new Worker(bootstrap, {
     eval: true,
-    workerData: { rxpulsar: spec.boot },
+    workerData: { rxpulsar: spec.boot, rxpulsarPort: port2 },
+    transferList: [port2],
     execArgv: childExecArgv(),
     argv: [...(spec.argv ?? [])],
   });
@@ -37,8 +42,23 @@ export function startThreadHost(spec: HostSpec): ActorHost {
   return {
     pid: process.pid,
     threadId: worker.threadId,
-    channel: portChannel(worker as unknown as Parameters<typeof portChannel>[0], 'exit'),
+    channel: portChannel(arbiterEnd(port1, worker), 'exit'),
     exit$: exit.asObservable() as Observable<HostExit>,
     kill: () => void worker.terminate(),
   };
+}
+
+/** The arbiter's end: messages from the port, the end when the thread exits. */
+function arbiterEnd(port: MessagePort, worker: Worker): Parameters<typeof portChannel>[0] {
+  return {
+    on(event: string, listener: (data: unknown) => void) {
+      if (event === 'message') port.on('message', listener);
+      else worker.on('exit', listener);
+    },
+    off(event: string, listener: (data: unknown) => void) {
+      if (event === 'message') port.off('message', listener);
+      else worker.off('exit', listener);
+    },
+    postMessage: (data) => port.postMessage(data),
+  } as Parameters<typeof portChannel>[0];
 }
