@@ -66,7 +66,7 @@ function receive(subscriber: Subscriber<WireMessage>, data: WireBatch): void {
   }
 }
 
-/** A worker thread's `Worker` (arbiter side) or `parentPort` (actor side). */
+/** A MessagePort-like end: the thread host's port (arbiter side) or the worker's (actor side). */
 export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'): Channel {
   const message$ = new Observable<WireMessage>((subscriber) => {
     const onMessage = (data: unknown): void => {

@@ -1,6 +1,7 @@
 /**
  * Starts the actor of this thread or process from its boot data: the channel to the arbiter is
- * `parentPort` in a thread and the IPC channel in a process.
+ * the MessagePort the thread host passed in `workerData` (else `parentPort`) in a thread, and the
+ * IPC channel in a process.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ActorRuntime } from '../actor/actor';
