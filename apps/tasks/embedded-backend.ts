@@ -267,25 +267,25 @@ export class EmbeddedTaskBackend implements TaskBackend {
     });
   }
 
+  /** RECEIVED → STARTED (announced); a task already further along is left as it is. */
+  #markStarted(task: Mutable<TaskRecord>, now: number): void {
+    if (task.status !== 'RECEIVED') return;
+    task.status = 'STARTED';
+    task.time_started = now;
+    this.#emit(task, now);
+  }
+
   #apply(update: TaskUpdate, lease: number, now: number): boolean {
     const stored = this.#live(update.id);
     if (!stored) return false;
     const task = stored.record;
     if (isDone(task.status)) return false;
     const current = task.attempt === update.attempt && this.#active.get(task.id) === stored;
-    if ((update.type === 'success' || update.type === 'failure') && update.started && current && task.status === 'RECEIVED') {
-      task.status = 'STARTED';
-      task.time_started = now;
-      this.#emit(task, now);
-    }
+    if ((update.type === 'success' || update.type === 'failure') && update.started && current) this.#markStarted(task, now);
     switch (update.type) {
       case 'start':
         if (!current) return false;
-        if (task.status === 'RECEIVED') {
-          task.status = 'STARTED';
-          task.time_started = now;
-          this.#emit(task, now);
-        }
+        this.#markStarted(task, now);
         return true;
       case 'renew':
         if (!current) return false;

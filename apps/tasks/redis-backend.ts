@@ -12,7 +12,7 @@
  * in sync (NTP) — a lease is as precise as that.
  */
 import { createHash } from 'node:crypto';
-import { asyncScheduler, defer, from, map, Observable, share, Subject, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, from, map, Observable, Subject, type SchedulerLike } from 'rxjs';
 import Redis from 'ioredis';
 import { createError, isRxPulsarError, serializeError, type SerializedError } from '../../lib/errors';
 import type {
@@ -218,7 +218,7 @@ export class RedisTaskBackend implements TaskBackend {
     return defer(() => {
       void this.#subscribe('signals').catch(() => undefined);
       return this.#signals;
-    }).pipe(share());
+    });
   }
 
   maintain(): Observable<void> {
@@ -329,14 +329,13 @@ export class RedisTaskBackend implements TaskBackend {
     if (filter.ids || typeof filter.from_task === 'string') {
       const ids = filter.ids ?? (await this.#redis.smembers(this.#prefix + 'kids:' + (filter.from_task as string)));
       for (let i = 0; i < ids.length; i += 500) await fetch(ids.slice(i, i + 500));
-      found.sort(compareRecords);
-      return found.slice(0, limit);
-    }
-    // Walk the time index oldest first, in pages, and stop once `limit` matches are found.
-    for (let start = 0; found.length < limit; start += 500) {
-      const ids = await this.#redis.zrange(this.#prefix + 'all', start, start + 499);
-      if (ids.length === 0) break;
-      await fetch(ids);
+    } else {
+      // Walk the time index oldest first, in pages, and stop once `limit` matches are found.
+      for (let start = 0; found.length < limit; start += 500) {
+        const ids = await this.#redis.zrange(this.#prefix + 'all', start, start + 499);
+        if (ids.length === 0) break;
+        await fetch(ids);
+      }
     }
     found.sort(compareRecords);
     return found.slice(0, limit);
@@ -345,8 +344,7 @@ export class RedisTaskBackend implements TaskBackend {
 
 function backendError(error: unknown): Error {
   if (isRxPulsarError(error)) return error;
-  const wrapped = createError('RXP_ERR_TASK_BACKEND', error instanceof Error ? error.message : String(error));
-  return wrapped;
+  return createError('RXP_ERR_TASK_BACKEND', error instanceof Error ? error.message : String(error));
 }
 
 function escapeGlob(text: string): string {

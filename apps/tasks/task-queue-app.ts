@@ -32,7 +32,6 @@ import { createLogger, type Logger } from '../../lib/log';
 import type { TaskBackend } from './backend';
 import { TaskQueueClient } from './client';
 import { TaskConsumer, type HardTimeLimitEvent } from './consumer';
-import { EmbeddedTaskBackend } from './embedded-backend';
 import type { Backpressure } from './enqueue-batcher';
 import type { JobRegistry } from './job';
 import { loadJobRegistry } from './load-jobs';
@@ -157,13 +156,13 @@ export class TaskQueue extends Application {
    */
   get client(): TaskQueueClient | undefined {
     if (this.#arbiter) return this.#arbiter.client;
-    return this.#workers.size === 1 ? [...this.#workers.values()][0].client : undefined;
+    return this.#soleWorker()?.client;
   }
 
   /** The backend (the arbiter's, or this worker's view of it). */
   get backend(): TaskBackend | undefined {
     if (this.#arbiter) return this.#arbiter.backend;
-    return this.#workers.size === 1 ? [...this.#workers.values()][0].backend : undefined;
+    return this.#soleWorker()?.backend;
   }
 
   /** The jobs of the arbiter (after `start()`). */
@@ -178,7 +177,12 @@ export class TaskQueue extends Application {
 
   /** The consumer of this thread or process worker. */
   get consumer(): TaskConsumer | undefined {
-    return this.#workers.size === 1 ? [...this.#workers.values()][0].consumer : undefined;
+    return this.#soleWorker()?.consumer;
+  }
+
+  /** This thread's or process's worker side; undefined in the arbiter or with several inline workers. */
+  #soleWorker(): WorkerSide | undefined {
+    return this.#workers.size === 1 ? this.#workers.values().next().value : undefined;
   }
 
   /** The JSON-RPC methods (pulsar's TaskQueueRpcMixin) over {@link client}. */
@@ -204,10 +208,11 @@ export class TaskQueue extends Application {
     const opts = taskQueueOptions(config);
     const registry = loadJobRegistry(config.get(tasksPath));
     if (registry.list().length === 0) this.#log.warn('no jobs: set --tasks-path or the `jobs` option');
-    const backend = opts.backend === 'embedded' ? new EmbeddedTaskBackend() : createBackend(opts.backend);
+    const backend = createBackend(opts.backend);
     const prefix = commandPrefix(this.name);
     for (const [name, handler] of Object.entries(exposeBackend(backend, { prefix }))) {
-      arbiter.command(name, (_ctx, ...args: unknown[]) => handler(...args));
+      // `stats` is registered below, with `done` added.
+      if (name !== `${prefix}stats`) arbiter.command(name, (_ctx, ...args: unknown[]) => handler(...args));
     }
     const description: QueueDescription = {
       tasks_path: config.get(tasksPath),
@@ -234,13 +239,7 @@ export class TaskQueue extends Application {
       }
       return backend.stats().pipe(map((stats) => ({ ...stats, done })));
     });
-    const client = new TaskQueueClient({
-      backend,
-      registry,
-      defaults: opts.defaults,
-      high_water_mark: opts.high_water_mark,
-      backpressure: opts.backpressure,
-    });
+    const client = queueClient(backend, registry, opts);
     const periodic =
       this.options.periodic === false
         ? undefined
@@ -281,13 +280,7 @@ export class TaskQueue extends Application {
     const registry = loadJobRegistry(config.get(tasksPath));
     const ownsBackend = opts.backend !== 'embedded';
     const backend = ownsBackend ? createBackend(opts.backend) : createRemoteBackend(arbiterTransport(commandPrefix(this.name)), { prefix: commandPrefix(this.name) });
-    const client = new TaskQueueClient({
-      backend,
-      registry,
-      defaults: opts.defaults,
-      high_water_mark: opts.high_water_mark,
-      backpressure: opts.backpressure,
-    });
+    const client = queueClient(backend, registry, opts);
     const consumer = new TaskConsumer({
       backend,
       registry,
@@ -389,11 +382,10 @@ export async function connectTaskQueue(options: ConnectTaskQueueOptions = {}): P
   const prefix = commandPrefix(options.name ?? TaskQueue.appName);
   const transport = arbiterTransport(prefix);
   const description = (await firstValueFrom(transport(`${prefix}describe`))) as QueueDescription;
-  return new TaskQueueClient({
-    backend: createRemoteBackend(transport, { prefix }),
-    registry: options.registry ?? loadJobRegistry(description.tasks_path),
-    defaults: description.defaults,
-    high_water_mark: description.high_water_mark,
-    backpressure: description.backpressure,
-  });
+  return queueClient(createRemoteBackend(transport, { prefix }), options.registry ?? loadJobRegistry(description.tasks_path), description);
+}
+
+/** A client with the queue's defaults and backpressure (the arbiter's, a worker's, a remote one). */
+function queueClient(backend: TaskBackend, registry: JobRegistry, queue: Pick<QueueDescription, 'defaults' | 'high_water_mark' | 'backpressure'>): TaskQueueClient {
+  return new TaskQueueClient({ backend, registry, defaults: queue.defaults, high_water_mark: queue.high_water_mark, backpressure: queue.backpressure });
 }

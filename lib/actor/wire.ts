@@ -11,6 +11,7 @@
  * The leading tag tells our transfers from anything else sharing the IPC channel.
  */
 import { createError } from '../errors';
+import type { SerializedError } from '../errors';
 import type { WireMessage } from './protocol';
 
 /** First element of every transfer (bump it if the layout below changes). */
@@ -22,6 +23,8 @@ const NEXT = 2;
 const DONE = 3;
 const ERR = 4;
 const CANCEL = 5;
+/** Elements per message of each kind, the kind included (see `encodeInto`). */
+const SIZE: readonly number[] = [7, 4, 4, 3, 4, 4];
 
 /** A transfer being built or received. */
 export type WireBatch = unknown[];
@@ -67,40 +70,31 @@ export function decodeBatch(batch: WireBatch, sink: (message: WireMessage) => vo
   const n = batch.length;
   let i = 1;
   while (i < n) {
-    const kind = batch[i];
+    const kind = batch[i] as number;
+    const size = SIZE[kind];
+    if (size === undefined || i + size > n) throw createError('RXP_ERR_WIRE', `kind ${String(kind)} at ${i} of ${n}`);
     const id = batch[i + 1] as number;
+    const a = batch[i + 2];
+    const b = batch[i + 3];
     switch (kind) {
       case REQ:
-        if (i + 7 > n) break;
-        sink({ k: 'req', id, from: batch[i + 2] as string, to: batch[i + 3] as string, cmd: batch[i + 4] as string, args: batch[i + 5] as unknown[], ack: batch[i + 6] as boolean });
-        i += 7;
-        continue;
+        sink({ k: 'req', id, from: a as string, to: b as string, cmd: batch[i + 4] as string, args: batch[i + 5] as unknown[], ack: batch[i + 6] as boolean });
+        break;
       case RES:
-        if (i + 4 > n) break;
-        sink({ k: 'res', id, to: batch[i + 2] as string, v: batch[i + 3] });
-        i += 4;
-        continue;
+        sink({ k: 'res', id, to: a as string, v: b });
+        break;
       case NEXT:
-        if (i + 4 > n) break;
-        sink({ k: 'next', id, to: batch[i + 2] as string, v: batch[i + 3] });
-        i += 4;
-        continue;
+        sink({ k: 'next', id, to: a as string, v: b });
+        break;
       case DONE:
-        if (i + 3 > n) break;
-        sink({ k: 'done', id, to: batch[i + 2] as string });
-        i += 3;
-        continue;
+        sink({ k: 'done', id, to: a as string });
+        break;
       case ERR:
-        if (i + 4 > n) break;
-        sink({ k: 'err', id, to: batch[i + 2] as string, e: batch[i + 3] as never });
-        i += 4;
-        continue;
-      case CANCEL:
-        if (i + 4 > n) break;
-        sink({ k: 'cancel', id, from: batch[i + 2] as string, to: batch[i + 3] as string });
-        i += 4;
-        continue;
+        sink({ k: 'err', id, to: a as string, e: b as SerializedError });
+        break;
+      default:
+        sink({ k: 'cancel', id, from: a as string, to: b as string });
     }
-    throw createError('RXP_ERR_WIRE', `kind ${String(kind)} at ${i} of ${n}`);
+    i += size;
   }
 }

@@ -89,8 +89,8 @@ interface NativeParser {
   consume(handle: object): void;
   unconsume(): void;
   getCurrentBuffer(): Buffer;
-  /** Node ≥ 18: false from a message's first byte until its headers are complete. */
-  headersCompleted?(): boolean;
+  /** False from a message's first byte until its headers are complete (Node ≥ 18). */
+  headersCompleted(): boolean;
   pause(): void;
   resume(): void;
   free(): void;
@@ -111,7 +111,6 @@ interface NativeParserClass {
   readonly prototype: object;
   readonly REQUEST: number;
   readonly RESPONSE: number;
-  readonly kOnMessageBegin: number;
   readonly kOnHeaders: number;
   readonly kOnHeadersComplete: number;
   readonly kOnBody: number;
@@ -129,7 +128,6 @@ const METHODS: readonly string[] = common.methods;
 /** Methods llhttp itself knows; any other token is `HPE_INVALID_METHOD`. */
 export const LLHTTP_METHODS: readonly string[] = METHODS;
 
-const kOnMessageBegin = HTTPParser.kOnMessageBegin;
 const kOnHeaders = HTTPParser.kOnHeaders;
 const kOnHeadersComplete = HTTPParser.kOnHeadersComplete;
 const kOnBody = HTTPParser.kOnBody;
@@ -164,7 +162,6 @@ function nativeOnHeadersComplete(
   const w = this.owner;
   if (w === null) return -1;
   w.inHeaders = false;
-  w.headComplete = true;
   if (headers === undefined) {
     headers = w.pendingHeaders;
     w.pendingHeaders = [];
@@ -203,19 +200,8 @@ function nativeOnMessageComplete(this: NativeParser): void {
 function nativeOnExecute(this: NativeParser, ret: number | NativeError): void {
   const w = this.owner;
   if (w === null) return;
-  if (typeof ret === 'number') {
-    if (ret > 0) w.parsedAny = true;
-    w.owner.onExecute(ret);
-  } else {
-    w.parsedAny = true;
-    w.owner.onExecute(toLlhttpError(ret));
-  }
-}
-
-/** Fallback for a Node without `headersCompleted()`: message begin tracked in JS. */
-function nativeOnMessageBegin(this: NativeParser): void {
-  const w = this.owner;
-  if (w !== null) w.headComplete = false;
+  w.parsedAny = true;
+  w.owner.onExecute(typeof ret === 'number' ? ret : toLlhttpError(ret));
 }
 
 function toLlhttpError(e: NativeError): LlhttpError {
@@ -226,12 +212,8 @@ function toLlhttpError(e: NativeError): LlhttpError {
 const pool: NativeParser[] = [];
 const POOL_MAX = 1000;
 
-/** Whether llhttp's own "headers completed" flag is readable (Node ≥ 18). */
-const HAS_HEADERS_COMPLETED = typeof (HTTPParser.prototype as Partial<NativeParser>).headersCompleted === 'function';
-
 function allocNative(): NativeParser {
   const native = pool.pop() ?? new HTTPParser();
-  native[kOnMessageBegin] = HAS_HEADERS_COMPLETED ? undefined : nativeOnMessageBegin;
   native[kOnHeaders] = nativeOnHeaders;
   native[kOnHeadersComplete] = nativeOnHeadersComplete;
   native[kOnBody] = nativeOnBody;
@@ -261,10 +243,8 @@ export class LlhttpParser {
   /** @internal */ pendingUrl = '';
   /** @internal header fields flushed now are a message's head (else trailers). */
   inHeaders = true;
-  /** @internal some bytes were parsed (the first message has begun). */
+  /** @internal some bytes were read (before that, llhttp's headers flag means nothing). */
   parsedAny = false;
-  /** @internal fallback state when llhttp's flag is not readable. */
-  headComplete = true;
   #native: NativeParser | null;
   #consumed = false;
 
@@ -289,8 +269,7 @@ export class LlhttpParser {
    */
   get inHead(): boolean {
     const native = this.#native;
-    if (native === null || !this.parsedAny) return false;
-    return native.headersCompleted !== undefined ? !native.headersCompleted() : !this.headComplete;
+    return native !== null && this.parsedAny && !native.headersCompleted();
   }
 
   /** True while the parser reads the socket handle itself. */
@@ -302,17 +281,10 @@ export class LlhttpParser {
   execute(data: Buffer): number | LlhttpError {
     const native = this.#native;
     if (native === null) return 0;
+    if (data.length > 0) this.parsedAny = true;
     const ret = native.execute(data);
-    if (ret === undefined) {
-      if (data.length > 0) this.parsedAny = true;
-      return data.length;
-    }
-    if (typeof ret === 'number') {
-      if (ret > 0) this.parsedAny = true;
-      return ret;
-    }
-    this.parsedAny = true;
-    return toLlhttpError(ret);
+    if (ret === undefined) return data.length;
+    return typeof ret === 'number' ? ret : toLlhttpError(ret);
   }
 
   /** Signals EOF: completes a read-until-close body, or reports a truncated message. */

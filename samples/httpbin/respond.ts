@@ -10,19 +10,19 @@ export function prettyJson(value: unknown, status = 200, headers?: OutgoingHeade
 
 /** An integer query parameter, or `fallback`; anything else is a 400. */
 export function intParam(value: string | readonly string[] | undefined, name: string, fallback: number): number {
-  const text = Array.isArray(value) ? value[0] : (value as string | undefined);
-  if (text === undefined || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n)) throw httpError(400, `${name} must be an integer, got "${text}"`);
-  return n;
+  return queryNumber(value, name, fallback, Number.isInteger, 'an integer');
 }
 
 /** A number query parameter, or `fallback`; anything else is a 400. */
 export function numberParam(value: string | readonly string[] | undefined, name: string, fallback: number): number {
+  return queryNumber(value, name, fallback, Number.isFinite, 'a number');
+}
+
+function queryNumber(value: string | readonly string[] | undefined, name: string, fallback: number, ok: (n: number) => boolean, kind: string): number {
   const text = Array.isArray(value) ? value[0] : (value as string | undefined);
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
-  if (!Number.isFinite(n)) throw httpError(400, `${name} must be a number, got "${text}"`);
+  if (!ok(n)) throw httpError(400, `${name} must be ${kind}, got "${text}"`);
   return n;
 }
 
