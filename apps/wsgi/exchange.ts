@@ -10,7 +10,7 @@ import { errorResponse } from '../../operators/http/error-page';
 import type { OutgoingHeaders } from '../../operators/http/headers';
 import { statusOf } from '../../operators/http/http-error';
 import type { ConnectionInfo, HttpRequest, RequestContext } from '../../operators/http/http-request';
-import type { BodyChunk, HttpResponseLike } from '../../operators/http/http-response';
+import { isBodyChunk as isChunk, type BodyChunk, type HttpResponseLike } from '../../operators/http/http-response';
 import type { HttpExchange } from './http-app';
 import type { HttpConnection } from './http-connection';
 import { headerScan, statusHasNoBody, statusLine, type HeaderPairs } from './response-head';
@@ -38,10 +38,6 @@ function isReadable(body: object): body is Readable {
 
 function isAsyncIterable(body: object): body is AsyncIterable<BodyChunk> {
   return typeof (body as AsyncIterable<BodyChunk>)[Symbol.asyncIterator] === 'function';
-}
-
-function isChunk(value: unknown): value is BodyChunk {
-  return typeof value === 'string' || value instanceof Uint8Array;
 }
 
 export class Exchange implements HttpExchange, RequestContext {
@@ -130,13 +126,17 @@ export class Exchange implements HttpExchange, RequestContext {
     this.#drain = callback;
   }
 
+  /** A three-digit status, else the exchange fails with `RXP_ERR_HTTP_INVALID_STATUS`. */
+  #validStatus(status: number): boolean {
+    if (Number.isInteger(status) && status >= 100 && status <= 999) return true;
+    this.fail(createError('RXP_ERR_HTTP_INVALID_STATUS', status));
+    return false;
+  }
+
   respond(response: HttpResponseLike): void {
     if (this.#state !== RESP_NONE || this.aborted) return;
     const status = response.status ?? 200;
-    if (!Number.isInteger(status) || status < 100 || status > 999) {
-      this.fail(createError('RXP_ERR_HTTP_INVALID_STATUS', status));
-      return;
-    }
+    if (!this.#validStatus(status)) return;
     const body = response.body;
     if (body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
       this.sendComplete(statusLine(status), status, response.headers, undefined, body ?? null);
@@ -156,11 +156,7 @@ export class Exchange implements HttpExchange, RequestContext {
   }
 
   writeHead(status: number, headers?: OutgoingHeaders | HeaderPairs, reason?: string): void {
-    if (this.#state !== RESP_NONE || this.aborted) return;
-    if (!Number.isInteger(status) || status < 100 || status > 999) {
-      this.fail(createError('RXP_ERR_HTTP_INVALID_STATUS', status));
-      return;
-    }
+    if (this.#state !== RESP_NONE || this.aborted || !this.#validStatus(status)) return;
     const pairs = Array.isArray(headers) ? (headers as HeaderPairs) : undefined;
     const record = pairs === undefined ? (headers as OutgoingHeaders | undefined) : undefined;
     this.startStream(statusLine(status, reason), status, record, pairs);

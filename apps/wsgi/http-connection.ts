@@ -108,10 +108,6 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
   #pendingError: RxPulsarError | null = null;
   #upgrade: Exchange | null = null;
   #upgradeHead: Buffer | null = null;
-  #remoteAddress: string | undefined;
-  #remotePort = 0;
-  #localAddress: string | undefined;
-  #localPort = 0;
 
   constructor(server: HttpServer, socket: Socket) {
     this.server = server;
@@ -132,30 +128,21 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
 
   // --- ConnectionInfo --------------------------------------------------------------------------
 
+  // Node's socket keeps the addresses once read (also after close): nothing to cache here.
   get remoteAddress(): string {
-    if (this.#remoteAddress === undefined) {
-      this.#remoteAddress = this.socket.remoteAddress ?? '';
-      this.#remotePort = this.socket.remotePort ?? 0;
-    }
-    return this.#remoteAddress;
+    return this.socket.remoteAddress ?? '';
   }
 
   get remotePort(): number {
-    if (this.#remoteAddress === undefined) void this.remoteAddress;
-    return this.#remotePort;
+    return this.socket.remotePort ?? 0;
   }
 
   get localAddress(): string {
-    if (this.#localAddress === undefined) {
-      this.#localAddress = this.socket.localAddress ?? '';
-      this.#localPort = this.socket.localPort ?? 0;
-    }
-    return this.#localAddress;
+    return this.socket.localAddress ?? '';
   }
 
   get localPort(): number {
-    if (this.#localAddress === undefined) void this.localAddress;
-    return this.#localPort;
+    return this.socket.localPort ?? 0;
   }
 
   get encrypted(): boolean {
@@ -454,13 +441,12 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
           this.endSocket();
           break;
         case PHASE_HEADERS:
-          this.#failRequest(createError('RXP_ERR_HTTP_REQUEST_TIMEOUT', this.server.options.headersTimeout));
+        case PHASE_BODY: {
+          const { headersTimeout, requestTimeout } = this.server.options;
+          this.#failRequest(createError('RXP_ERR_HTTP_REQUEST_TIMEOUT', this.phase === PHASE_HEADERS ? headersTimeout : requestTimeout));
           this.flush();
           break;
-        case PHASE_BODY:
-          this.#failRequest(createError('RXP_ERR_HTTP_REQUEST_TIMEOUT', this.server.options.requestTimeout));
-          this.flush();
-          break;
+        }
         case PHASE_CLOSING:
           this.socket.destroy();
           break;
@@ -474,15 +460,18 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
 
   // --- reading ---------------------------------------------------------------------------------
 
+  /** Gives reads back to the socket. Stopping the C++ reader is only safe outside its callbacks: inside a read it waits for the read's end. */
+  #unconsume(): void {
+    if (!this.parser.consumed) return;
+    if (this.#batching) this.#unconsumeLater = true;
+    else this.parser.unconsume();
+  }
+
   pauseReading(reason: number): void {
     const before = this.#paused;
     this.#paused |= reason;
     if (before !== 0 || this.#discard || this.destroyed) return;
-    // Stopping the C++ reader is only safe outside its callbacks: deferred to the end of the read.
-    if (this.parser.consumed) {
-      if (this.#batching) this.#unconsumeLater = true;
-      else this.parser.unconsume();
-    }
+    this.#unconsume();
     this.socket.pause();
   }
 
@@ -520,10 +509,7 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
     if (this.#discard) return;
     this.#discard = true;
     this.#paused = 0;
-    if (this.parser.consumed) {
-      if (this.#batching) this.#unconsumeLater = true;
-      else this.parser.unconsume();
-    }
+    this.#unconsume();
     this.socket.resume();
   }
 
@@ -731,10 +717,8 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
     socket.removeListener('close', socketOnClose);
     socket.removeListener('drain', socketOnDrain);
     socket.removeListener('error', socketOnError);
-    delete socket[kConnection];
-    this.parser.destroy();
     this.head = this.tail = this.receiving = null;
-    this.server.connectionClosed(this);
+    this.#release();
   }
 
   // --- socket events ---------------------------------------------------------------------------
@@ -772,18 +756,12 @@ export class HttpConnection implements LlhttpOwner, ConnectionInfo, BodyFlowCont
     this.#discard = true;
     this.#out = '';
     this.#parts = null;
-    let exchange = this.head;
-    this.head = this.tail = null;
-    while (exchange !== null) {
-      const next = exchange.next;
-      exchange.next = null;
-      exchange.abort();
-      exchange = next;
-    }
-    if (this.receiving !== null) {
-      this.receiving.abort();
-      this.receiving = null;
-    }
+    this.#dropQueue();
+    this.#release();
+  }
+
+  /** Unlinks the socket, frees the parser and tells the server (closed or handed over). */
+  #release(): void {
     delete (this.socket as OwnedSocket)[kConnection];
     this.parser.destroy();
     this.server.connectionClosed(this);

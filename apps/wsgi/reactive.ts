@@ -88,25 +88,6 @@ class ReactiveApp implements HttpApp {
   }
 }
 
-class OperatorApp implements HttpApp {
-  readonly #operator: HttpOperator;
-
-  constructor(operator: HttpOperator) {
-    this.#operator = operator;
-  }
-
-  serve(request: HttpRequest, exchange: HttpExchange): void {
-    let response$: Observable<HttpResult>;
-    try {
-      response$ = of(request).pipe(this.#operator);
-    } catch (error) {
-      exchange.fail(error);
-      return;
-    }
-    deliver(response$, request, exchange);
-  }
-}
-
 /**
  * Serves a per-request reactive handler.
  *
@@ -145,5 +126,5 @@ export function reactive(handler: HttpHandler): HttpApp {
  * @see reactive
  */
 export function pipeline(operator: HttpOperator): HttpApp {
-  return new OperatorApp(operator);
+  return new ReactiveApp((request) => of(request).pipe(operator));
 }

@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { createError, type RxPulsarError } from '../../lib/errors';
-import type { OutgoingHeaders } from '../../operators/http/headers';
+import { isToken, isValidHeaderValue, type OutgoingHeaders } from '../../operators/http/headers';
 
 /** WSGI's header list: `[name, value]` pairs. */
 export type HeaderPairs = ReadonlyArray<readonly [string, string]>;
@@ -35,8 +35,6 @@ export function dateLine(now: number): string {
   return `Date: ${new Date(now).toUTCString()}\r\n`;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const DIGITS = /^\d{1,15}$/;
 
 /**
@@ -96,11 +94,11 @@ class HeaderScan {
         if (name.toLowerCase() === 'transfer-encoding') return;
         break;
     }
-    if (!TOKEN.test(name)) {
+    if (!isToken(name)) {
       this.error ??= createError('RXP_ERR_HTTP_INVALID_HEADER', JSON.stringify(name), 'not a token');
       return;
     }
-    if (INVALID_VALUE.test(value)) {
+    if (!isValidHeaderValue(value)) {
       this.error ??= createError('RXP_ERR_HTTP_INVALID_HEADER', name, 'CR, LF, NUL or a character above 0xFF in the value');
       return;
     }
@@ -142,7 +140,7 @@ export function wsgiStatus(status: string): { readonly line: string; readonly co
   let cached = wsgiStatusCache.get(status);
   if (cached !== undefined) return cached;
   const match = typeof status === 'string' ? WSGI_STATUS.exec(status) : null;
-  if (match === null || INVALID_VALUE.test(status)) return undefined;
+  if (match === null || !isValidHeaderValue(status)) return undefined;
   cached = { line: `HTTP/1.1 ${status}\r\n`, code: Number(match[1]) };
   if (wsgiStatusCache.size < 256) wsgiStatusCache.set(status, cached);
   return cached;

@@ -10,7 +10,7 @@
 import { isObservable, type Observable, type Subscription } from 'rxjs';
 import { createError } from '../../lib/errors';
 import type { HttpRequest } from '../../operators/http/http-request';
-import type { BodyChunk } from '../../operators/http/http-response';
+import { isBodyChunk as isChunk, type BodyChunk } from '../../operators/http/http-response';
 import { buildEnviron, type EnvironOptions, type WsgiEnviron } from './environ';
 import type { Exchange } from './exchange';
 import type { HttpApp, HttpExchange } from './http-app';
@@ -40,10 +40,6 @@ export interface WsgiOptions {
 
 /** Chunks produced synchronously up to this size are sent whole (with a Content-Length). */
 const COLLECT_LIMIT = 64 * 1024;
-
-function isChunk(value: unknown): value is BodyChunk {
-  return typeof value === 'string' || value instanceof Uint8Array;
-}
 
 function chunkLength(chunk: BodyChunk): number {
   return typeof chunk === 'string' ? chunk.length : chunk.byteLength;

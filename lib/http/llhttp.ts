@@ -125,9 +125,6 @@ const HTTPParser = common.HTTPParser;
 /** llhttp method index → name (the binding passes the index). */
 const METHODS: readonly string[] = common.methods;
 
-/** Methods llhttp itself knows; any other token is `HPE_INVALID_METHOD`. */
-export const LLHTTP_METHODS: readonly string[] = METHODS;
-
 const kOnHeaders = HTTPParser.kOnHeaders;
 const kOnHeadersComplete = HTTPParser.kOnHeadersComplete;
 const kOnBody = HTTPParser.kOnBody;

@@ -2,6 +2,7 @@
  * Cookies: parsing the request `Cookie` header and writing `Set-Cookie` values (RFC 6265).
  */
 import { createError } from '../../lib/errors';
+import { safeDecodeURIComponent } from './query';
 
 export interface CookieOptions {
   /** `Domain` attribute. */
@@ -25,15 +26,6 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const ATTRIBUTE_VALUE = /^[\x20-\x3a\x3c-\x7e]*$/;
 
-function safeDecode(value: string): string {
-  if (value.indexOf('%') === -1) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
 /** Parses a `Cookie` header into name → value (first occurrence wins; values %-decoded). */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
@@ -45,7 +37,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
     if (name === '' || name in out) continue;
     let value = pair.slice(eq + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    out[name] = safeDecode(value);
+    out[name] = safeDecodeURIComponent(value);
   }
   return out;
 }

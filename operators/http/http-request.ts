@@ -7,7 +7,7 @@ import { createError } from '../../lib/errors';
 import { parseCookies } from './cookies';
 import { headersToRecord, mediaType, preferredType, type HeaderMap } from './headers';
 import { parseMultipart, type FormData } from './multipart';
-import { parseQuery, type MultiValueRecord } from './query';
+import { parseQuery, safeDecodeURIComponent, type MultiValueRecord } from './query';
 import type { RequestBody } from './request-body';
 
 /** What a request knows about its connection. */
@@ -31,15 +31,6 @@ export interface RequestContext {
 export type RouteParams = Readonly<Record<string, string | number>>;
 
 const NO_PARAMS: RouteParams = Object.freeze({});
-
-function safeDecodePath(path: string): string {
-  if (path.indexOf('%') === -1) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
 
 /**
  * One HTTP request.
@@ -141,7 +132,7 @@ export class HttpRequest {
 
   /** The %-decoded path (`/a b`); malformed escapes are left as sent. */
   get path(): string {
-    return (this.#path ??= safeDecodePath(this.rawPath));
+    return (this.#path ??= safeDecodeURIComponent(this.rawPath));
   }
 
   /** The query string without `?` (raw). */

@@ -11,6 +11,11 @@ import type { HttpRequest } from './http-request';
 /** A piece of a streamed body: strings are sent as UTF-8. */
 export type BodyChunk = string | Uint8Array;
 
+/** True for a string or bytes: what a body may be made of. */
+export function isBodyChunk(value: unknown): value is BodyChunk {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}
+
 /**
  * A response body: complete (`string`, bytes), streamed (`Observable` of chunks, a Node
  * `Readable`, an async iterable) or none. A complete body gets a `Content-Length`; a streamed

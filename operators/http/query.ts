@@ -24,3 +24,13 @@ export function firstValue(record: MultiValueRecord, name: string): string | und
   const value = record[name];
   return typeof value === 'string' || value === undefined ? value : value[0];
 }
+
+/** `decodeURIComponent`, or the text as it is when it holds a malformed escape. */
+export function safeDecodeURIComponent(text: string): string {
+  if (text.indexOf('%') === -1) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
