@@ -459,11 +459,6 @@ export class EmbeddedTaskBackend implements TaskBackend {
   }
 
   #emit(task: TaskRecord, now: number): void {
-    if (!this.#events.observed) return;
-    const event: Mutable<TaskEvent> = { ...this.#base(task, now), type: 'status' };
-    if (task.status === 'SUCCESS') event.result = task.result;
-    if (isDone(task.status) && task.error !== undefined) event.error = task.error;
-    if (task.status === 'RETRY' && task.error !== undefined) event.error = task.error;
-    this.#events.next(event);
+    if (this.#events.observed) this.#events.next(eventFromRecord(task, now));
   }
 }

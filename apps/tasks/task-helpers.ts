@@ -43,20 +43,21 @@ export function matchesFilter(
   );
 }
 
-/** The `status` event that describes a record as it is now (watch snapshots). */
-export function eventFromRecord(task: TaskRecord): TaskEvent {
+/** The `status` event that describes a record as it is now: live events (at `time`) and watch snapshots. */
+export function eventFromRecord(task: TaskRecord, time: number = task.time_ended ?? task.time_started ?? task.time_received ?? task.time_queued): TaskEvent {
   return {
     type: 'status',
     id: task.id,
     job: task.job,
     status: task.status,
     attempt: task.attempt,
-    time: task.time_ended ?? task.time_started ?? task.time_received ?? task.time_queued,
+    time,
     queue: task.queue,
     ...(task.from_task !== undefined ? { from_task: task.from_task } : {}),
     ...(task.worker !== undefined ? { worker: task.worker } : {}),
     ...(task.status === 'SUCCESS' ? { result: task.result } : {}),
-    ...(task.error !== undefined && isDone(task.status) ? { error: task.error } : {}),
+    // A retry carries the error that caused it, as a final failure does.
+    ...(task.error !== undefined && (isDone(task.status) || task.status === 'RETRY') ? { error: task.error } : {}),
   };
 }
 

@@ -17,6 +17,11 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // split the response or be mangled by the latin1 encoding of the head.
 const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
+/** Two values of repeated field `lowerName` as one: `; ` for cookies, `, ` otherwise (RFC 9110 §5.3). */
+export function joinFieldValues(lowerName: string, previous: string, value: string): string {
+  return `${previous}${lowerName === 'cookie' ? '; ' : ', '}${value}`;
+}
+
 /** True for an RFC 9110 token (header names, methods). */
 export function isToken(value: string): boolean {
   return TOKEN.test(value);
@@ -47,7 +52,7 @@ export function headersToRecord(rawHeaders: readonly string[]): Record<string, s
     const key = rawHeaders[i].toLowerCase();
     const value = rawHeaders[i + 1];
     const previous = out[key];
-    out[key] = previous === undefined ? value : `${previous}${key === 'cookie' ? '; ' : ', '}${value}`;
+    out[key] = previous === undefined ? value : joinFieldValues(key, previous, value);
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { createError } from '../../lib/errors';
 import { parseCookies } from './cookies';
-import { headersToRecord, mediaType, preferredType, type HeaderMap } from './headers';
+import { headersToRecord, joinFieldValues, mediaType, preferredType, type HeaderMap } from './headers';
 import { parseMultipart, type FormData } from './multipart';
 import { parseQuery, safeDecodeURIComponent, type MultiValueRecord } from './query';
 import type { RequestBody } from './request-body';
@@ -101,7 +101,7 @@ export class HttpRequest {
     for (let i = 0; i < raw.length; i += 2) {
       const key = raw[i];
       if (key.length !== lower.length || key.toLowerCase() !== lower) continue;
-      found = found === undefined ? raw[i + 1] : `${found}${lower === 'cookie' ? '; ' : ', '}${raw[i + 1]}`;
+      found = found === undefined ? raw[i + 1] : joinFieldValues(lower, found, raw[i + 1]);
     }
     return found;
   }

@@ -236,6 +236,9 @@ export function backendContract(name: string, make: () => Promise<BackendUnderTe
       const boom = { name: 'Error', message: 'boom' };
       await report([{ type: 'failure', id: 'r', attempt: 1, error: boom, retry_at: T0 + 300 }]);
       expect(await get('r')).toMatchObject({ status: 'RETRY', retries: 1, error: boom, attempt: 1 });
+      // A snapshot of a task waiting to retry carries its error, as the live event did.
+      const snapshot = await collect(backend.watch({ ids: ['r'] }, true), (got) => got.length > 0);
+      expect(snapshot[0]).toMatchObject({ type: 'status', id: 'r', status: 'RETRY', error: boom });
       expect((await claim()).tasks).toEqual([]);
       t.clock.now = T0 + 300;
       const [again] = (await claim()).tasks;
