@@ -80,6 +80,8 @@ export class EmbeddedTaskBackend implements TaskBackend {
   readonly #delayedIds = new Set<string>();
   readonly #expiring = new PriorityHeap<TimedEntry>(byTime);
   readonly #dropping = new PriorityHeap<TimedEntry>(byTime);
+  /** Lease ends of running tasks; an entry is stale once the task ended or renewed its lease. */
+  readonly #leases = new PriorityHeap<TimedEntry>(byTime);
   readonly #active = new Map<string, Stored>();
   readonly #children = new Map<string, Set<string>>();
   readonly #slots = new Map<string, number>();
@@ -155,7 +157,7 @@ export class EmbeddedTaskBackend implements TaskBackend {
           task.attempt += 1;
           task.worker = request.worker;
           task.time_received = now;
-          stored.lease_until = now + request.lease;
+          this.#lease(stored, now + request.lease);
           this.#active.set(task.id, stored);
           this.#emit(task, now);
           tasks.push({ ...task });
@@ -289,7 +291,7 @@ export class EmbeddedTaskBackend implements TaskBackend {
         return true;
       case 'renew':
         if (!current) return false;
-        stored.lease_until = now + lease;
+        this.#lease(stored, now + lease);
         return true;
       case 'progress':
         if (!current) return false;
@@ -339,6 +341,11 @@ export class EmbeddedTaskBackend implements TaskBackend {
     this.#emit(task, now);
   }
 
+  #lease(stored: Stored, until: number): void {
+    stored.lease_until = until;
+    this.#leases.push({ id: stored.record.id, seq: stored.seq, at: until });
+  }
+
   #redeliver(stored: Stored, now: number): void {
     const task = stored.record;
     this.#active.delete(task.id);
@@ -374,8 +381,11 @@ export class EmbeddedTaskBackend implements TaskBackend {
   }
 
   #housekeep(now: number): void {
-    for (const stored of [...this.#active.values()]) {
-      if (stored.lease_until !== undefined && stored.lease_until <= now) this.#redeliver(stored, now);
+    // Expired leases from a heap, not a scan of every running task: this runs on each claim.
+    for (let top = this.#leases.peek(); top && top.at <= now; top = this.#leases.peek()) {
+      this.#leases.pop();
+      const stored = this.#active.get(top.id);
+      if (stored && stored.lease_until === top.at) this.#redeliver(stored, now);
     }
     const woken = new Set<string>();
     for (let top = this.#peekLive(this.#delayed); top && top.at <= now; top = this.#peekLive(this.#delayed)) {
