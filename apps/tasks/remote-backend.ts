@@ -50,6 +50,9 @@ export const TASK_COMMANDS = [
   'stats',
 ] as const;
 
+/** The commands whose reply is a stream that lasts (no reply timeout applies to them). */
+export const STREAMING_TASK_COMMANDS: ReadonlySet<string> = new Set<(typeof TASK_COMMANDS)[number]>(['watch', 'signals']);
+
 /**
  * Exposes `backend` as command handlers named `task_enqueue`, `task_claim`, ... (see
  * {@link TASK_COMMANDS}); register each in the arbiter's command table.

@@ -36,15 +36,12 @@ import type { Backpressure } from './enqueue-batcher';
 import type { JobRegistry } from './job';
 import { loadJobRegistry } from './load-jobs';
 import { PeriodicScheduler } from './periodic-scheduler';
-import { createRemoteBackend, exposeBackend } from './remote-backend';
+import { createRemoteBackend, exposeBackend, STREAMING_TASK_COMMANDS } from './remote-backend';
 import { TaskQueueRpc } from './rpc';
 import { taskQueueOptions, tasksPath } from './settings';
 import { READY_STATES } from './states';
 import { createBackend, startMaintenance } from './task-queue';
 import type { TaskRunOptions } from './types';
-
-/** Commands whose reply is a stream: they must not time out. */
-const STREAMING = new Set(['watch', 'signals']);
 
 /** Exit code of a worker that replaces itself (a job overran its hard time limit). */
 export const REPLACE_EXIT_CODE = 1;
@@ -107,7 +104,7 @@ function commandPrefix(name: string): string {
 /** A transport to the arbiter's task commands, from any actor (or the arbiter itself). */
 function arbiterTransport(prefix: string) {
   return (command: string, ...args: unknown[]): Observable<unknown> =>
-    request({ to: 'arbiter', command, args, timeout: STREAMING.has(command.slice(prefix.length)) ? 0 : 30_000 });
+    request({ to: 'arbiter', command, args, timeout: STREAMING_TASK_COMMANDS.has(command.slice(prefix.length)) ? 0 : 30_000 });
 }
 
 /** Time given to running tasks when a worker stops: graceful_timeout less a margin to report. */
