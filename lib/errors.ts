@@ -45,6 +45,7 @@ export const ERROR_CATALOG = {
   RXP_ERR_PIDFILE: { message: 'Pidfile "%s" holds the live pid %s: already running' },
   RXP_ERR_BIND: { message: 'Cannot bind "%s": %s' },
   RXP_ERR_WIRE: { message: 'Malformed mailbox transfer: %s' },
+  RXP_ERR_UNCLONEABLE: { message: 'A mailbox message (%s) could not be sent to another thread or process: %s', rpcCode: -32602 },
 
   // --- http (apps/wsgi) -------------------------------------------------------------------------
   RXP_ERR_HTTP_BAD_REQUEST: { message: 'Bad request: %s', status: 400 },

@@ -4,7 +4,8 @@
  * channel of a child process, and an in-memory pair for inline actors. Across threads and
  * processes messages travel in the flat encoding of `wire.ts`; inline, as they are.
  */
-import { Observable, Subject, share, type Subscriber } from 'rxjs';
+import { Observable, Subject, type Subscriber } from 'rxjs';
+import { createError, serializeError } from '../errors';
 import type { WireMessage } from './protocol';
 import { decodeBatch, encodeInto, isWireBatch, newBatch, type WireBatch } from './wire';
 
@@ -33,27 +34,76 @@ interface PortLike {
  */
 const MAX_BATCH = 8;
 
+/** Settles after the current microtasks: cheaper than `queueMicrotask` (no async resource). */
+const resolved = Promise.resolve();
+
 /**
  * Coalesces the messages posted during one turn into transfers of at most {@link MAX_BATCH}. A
- * lone message waits only for the current microtask queue.
+ * lone message waits only for the current microtask queue. A transfer the transport refuses
+ * (a value that cannot be cloned) is sent again message by message, so that only the message at
+ * fault is lost, and `refuse` answers for it.
  */
-function batched(send: (batch: WireBatch) => void): (message: WireMessage) => void {
+function batched(send: (batch: WireBatch) => void, refuse: (message: WireMessage, error: unknown) => void): (message: WireMessage) => void {
   let batch: WireBatch | undefined;
   let count = 0;
+  const sendApart = (failed: WireBatch): void =>
+    decodeBatch(failed, (message) => {
+      const single = newBatch();
+      encodeInto(single, message);
+      try {
+        send(single);
+      } catch (error) {
+        refuse(message, error);
+      }
+    });
   const flush = (): void => {
     if (batch === undefined) return;
     const out = batch;
     batch = undefined;
     count = 0;
-    send(out);
+    try {
+      send(out);
+    } catch {
+      sendApart(out);
+    }
   };
   return (message) => {
     if (batch === undefined) {
       batch = newBatch();
-      queueMicrotask(flush);
+      void resolved.then(flush);
     }
     encodeInto(batch, message);
     if (++count === MAX_BATCH) flush();
+  };
+}
+
+/**
+ * What stands in for a message that cannot be cloned, so that nothing waits for it in vain: a
+ * request fails its caller, a reply becomes an error reply (and a stream's handler is cancelled).
+ * `local` feeds a message to this side's subscribers as if it had come from the peer.
+ */
+function refuser(post: (message: WireMessage) => void, local: (message: WireMessage) => void) {
+  return (message: WireMessage, cause: unknown): void => {
+    const error = createError('RXP_ERR_UNCLONEABLE', message.k, (cause as Error)?.message ?? String(cause));
+    switch (message.k) {
+      case 'req':
+        if (message.ack) local({ k: 'err', id: message.id, to: message.from, e: serializeError(error, false) });
+        else process.emitWarning(error);
+        return;
+      case 'res':
+      case 'next':
+        post({ k: 'err', id: message.id, to: message.to, e: serializeError(error, false) });
+        // The caller stops at the error; the stream behind it is told so.
+        if (message.k === 'next') local({ k: 'cancel', id: message.id, from: message.to, to: '' });
+        return;
+      case 'err':
+        // Its `data` was the problem: the error goes without it.
+        post({ k: 'err', id: message.id, to: message.to, e: { name: message.e.name, message: message.e.message, code: message.e.code } });
+        return;
+      default:
+        // `done` and `cancel` hold only primitives.
+        process.emitWarning(error);
+    }
   };
 }
 
@@ -66,21 +116,47 @@ function receive(subscriber: Subscriber<WireMessage>, data: WireBatch): void {
   }
 }
 
-/** A MessagePort-like end: the thread host's port (arbiter side) or the worker's (actor side). */
-export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'): Channel {
+interface Source {
+  on(event: string, listener: (data: unknown) => void): unknown;
+  off(event: string, listener: (data: unknown) => void): unknown;
+}
+
+/**
+ * A channel over a transport: incoming transfers of ours from `source`'s message events until
+ * `endEvent`, outgoing ones through `send` (which throws when a value cannot be cloned).
+ */
+function wireChannel(source: Source, endEvent: string, send: (batch: WireBatch) => void): Channel {
+  // Each subscriber listens on its own (one each in practice: the router or the actor's inbox);
+  // `local` reaches them all.
+  const subscribers = new Set<Subscriber<WireMessage>>();
   const message$ = new Observable<WireMessage>((subscriber) => {
+    // Messages that are not ours (listening sockets passed over IPC) share the transport.
     const onMessage = (data: unknown): void => {
       if (isWireBatch(data)) receive(subscriber, data);
     };
     const onEnd = (): void => subscriber.complete();
-    port.on('message', onMessage);
-    port.on(endEvent, onEnd);
+    subscribers.add(subscriber);
+    source.on('message', onMessage);
+    source.on(endEvent, onEnd);
     return () => {
-      port.off('message', onMessage);
-      port.off(endEvent, onEnd);
+      subscribers.delete(subscriber);
+      source.off('message', onMessage);
+      source.off(endEvent, onEnd);
     };
-  }).pipe(share());
-  return { message$, post: batched((batch) => port.postMessage(batch)) };
+  });
+  // Delivered on a later microtask, never inside the `post` that failed.
+  const local = (message: WireMessage): void =>
+    void resolved.then(() => {
+      for (const subscriber of subscribers) subscriber.next(message);
+    });
+  let post: (message: WireMessage) => void = () => undefined;
+  post = batched(send, refuser((message) => post(message), local));
+  return { message$, post };
+}
+
+/** A MessagePort-like end: the thread host's port (arbiter side) or the worker's (actor side). */
+export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'): Channel {
+  return wireChannel(port as Source, endEvent, (batch) => port.postMessage(batch));
 }
 
 interface IpcLike {
@@ -94,26 +170,10 @@ interface IpcLike {
 
 /** A child process (arbiter side) or `process` itself (actor side), with an IPC channel. */
 export function ipcChannel(target: IpcLike): Channel {
-  const message$ = new Observable<WireMessage>((subscriber) => {
-    // Handle-carrying messages (listening sockets) share the IPC channel; they are not ours.
-    const onMessage = (data: unknown): void => {
-      if (isWireBatch(data)) receive(subscriber, data);
-    };
-    const onEnd = (): void => subscriber.complete();
-    target.on('message', onMessage);
-    target.on('disconnect', onEnd);
-    return () => {
-      target.off('message', onMessage);
-      target.off('disconnect', onEnd);
-    };
-  }).pipe(share());
-  return {
-    message$,
-    post: batched((batch) => {
-      // A message to a process that already went away is dropped: its exit is reported separately.
-      if (target.connected && target.send) target.send(batch);
-    }),
-  };
+  return wireChannel(target as Source, 'disconnect', (batch) => {
+    // A message to a process that already went away is dropped: its exit is reported separately.
+    if (target.connected && target.send) target.send(batch);
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { firstValueFrom, lastValueFrom, toArray, take } from 'rxjs';
+import { firstValueFrom, lastValueFrom, tap, toArray, take } from 'rxjs';
 import { arbiter, configureLogging, isRxPulsarError, request, send, spawn, type ActorEvent, type ActorInfo, type ActorRef } from 'rxpulsar';
 import { stopFdBroker } from '../../lib/net/fd-broker';
 import { nextEvent, processAlive } from '../helpers/events';
@@ -46,6 +46,28 @@ describe.each(['thread', 'process'] as const)('%s actors', (concurrency) => {
     await expect(firstValueFrom(send(ref, 'no_such_command'))).rejects.toMatchObject({ code: 'RXP_ERR_UNKNOWN_COMMAND' });
     await expect(firstValueFrom(send(ref, 'run', 'nope'))).rejects.toMatchObject({ code: 'RXP_ERR_NOT_RUNNABLE' });
     await expect(firstValueFrom(send('nobody-here', 'ping'))).rejects.toMatchObject({ code: 'RXP_ERR_UNKNOWN_ACTOR' });
+  });
+
+  it('fails only a message that cannot be cloned, with RXP_ERR_UNCLONEABLE', async () => {
+    // Posted in one turn, both would travel in one transfer: the good one must still arrive.
+    const bad = firstValueFrom(send(ref, 'echo', () => 1)).catch((e: unknown) => e);
+    const good = firstValueFrom(send(ref, 'echo', 'fine'));
+    expect(isRxPulsarError(await bad, 'RXP_ERR_UNCLONEABLE')).toBe(true);
+    expect(await good).toBe('fine');
+    // A reply that cannot be cloned reaches its caller as the error; the actor goes on.
+    await expect(firstValueFrom(send(ref, 'uncloneable'))).rejects.toMatchObject({ code: 'RXP_ERR_UNCLONEABLE' });
+    // A stream: the values before the bad one arrive, then the error, and the stream is cancelled.
+    const before = await firstValueFrom(send<number>(ref, 'cancelled'));
+    const values: unknown[] = [];
+    const streamError = await lastValueFrom(send(ref, 'badStream').pipe(tap((v) => values.push(v)))).catch((e: unknown) => e);
+    expect(values).toEqual([1]);
+    expect(isRxPulsarError(streamError, 'RXP_ERR_UNCLONEABLE')).toBe(true);
+    expect(await firstValueFrom(send<number>(ref, 'cancelled'))).toBe(before + 1);
+    // An error whose data cannot be cloned arrives without its data.
+    const failed = (await firstValueFrom(send(ref, 'failWithData')).catch((e: unknown) => e)) as Error & { data?: unknown };
+    expect(failed.message).toBe('with data');
+    expect(failed.data).toBeUndefined();
+    expect(await firstValueFrom(send(ref, 'ping'))).toBe('pong');
   });
 
   it('times out with the catalog error and cancels the remote work', async () => {

@@ -122,4 +122,64 @@ describe('portChannel / ipcChannel', () => {
     await Promise.resolve();
     expect(sent).toEqual([]);
   });
+
+  describe('a message that cannot be cloned', () => {
+    const uncloneable = (): number => 1;
+    const flushed = async (): Promise<void> => {
+      // The failed transfer, then what stands in for its bad message.
+      for (let i = 0; i < 3; i++) await Promise.resolve();
+    };
+
+    it('should lose only that message: the rest of its transfer still goes, in order', async () => {
+      const port = new FakePort();
+      const channel = portChannel(port);
+      channel.post({ k: 'res', id: 1, to: 'arbiter', v: 'a' });
+      channel.post({ k: 'res', id: 2, to: 'arbiter', v: uncloneable });
+      channel.post({ k: 'res', id: 3, to: 'arbiter', v: 'c' });
+      await flushed();
+      const sent = port.sent.flatMap(decodeAll);
+      expect(sent.map((m) => [m.k, m.id])).toEqual([
+        ['res', 1],
+        ['res', 3],
+        ['err', 2],
+      ]);
+      expect((sent[2] as { e: { code: string } }).e.code).toBe('RXP_ERR_UNCLONEABLE');
+    });
+
+    it('should fail a request at its caller, on this side, without sending it', async () => {
+      const port = new FakePort();
+      const channel = portChannel(port);
+      const received: WireMessage[] = [];
+      channel.message$.subscribe((m) => received.push(m));
+      channel.post({ k: 'req', id: 7, from: 'arbiter', to: 'a1', cmd: 'echo', args: [uncloneable], ack: true });
+      await flushed();
+      expect(port.sent).toEqual([]);
+      expect(received).toMatchObject([{ k: 'err', id: 7, to: 'arbiter', e: { code: 'RXP_ERR_UNCLONEABLE' } }]);
+    });
+
+    it('should end a stream at its caller and cancel it on this side', async () => {
+      const port = new FakePort();
+      const channel = portChannel(port);
+      const received: WireMessage[] = [];
+      channel.message$.subscribe((m) => received.push(m));
+      channel.post({ k: 'next', id: 4, to: 'arbiter', v: uncloneable });
+      await flushed();
+      expect(port.sent.flatMap(decodeAll)).toMatchObject([{ k: 'err', id: 4, to: 'arbiter', e: { code: 'RXP_ERR_UNCLONEABLE' } }]);
+      expect(received).toMatchObject([{ k: 'cancel', id: 4, from: 'arbiter' }]);
+    });
+
+    it('should send an error without the data that cannot be cloned', async () => {
+      const ipc = Object.assign(new EventEmitter(), {
+        connected: true,
+        sent: [] as WireBatch[],
+        send(data: WireBatch) {
+          this.sent.push(deserialize(serialize(data)) as WireBatch);
+          return true;
+        },
+      });
+      ipcChannel(ipc).post({ k: 'err', id: 5, to: 'arbiter', e: { name: 'Error', message: 'boom', code: 'E_X', data: { f: uncloneable } } as never });
+      await flushed();
+      expect(ipc.sent.flatMap(decodeAll)).toEqual([{ k: 'err', id: 5, to: 'arbiter', e: { name: 'Error', message: 'boom', code: 'E_X' } }]);
+    });
+  });
 });
