@@ -7,6 +7,11 @@
 export class RequestMap<T> {
   readonly #byCaller = new Map<string, Map<number, T>>();
   #size = 0;
+  /**
+   * The last inner map that became empty, kept for the next caller: with one request in flight
+   * at a time, every request would otherwise allocate a Map and drop it at its reply.
+   */
+  #spare: Map<number, T> | undefined;
 
   get size(): number {
     return this.#size;
@@ -19,7 +24,8 @@ export class RequestMap<T> {
   set(from: string, id: number, value: T): void {
     let ids = this.#byCaller.get(from);
     if (ids === undefined) {
-      ids = new Map();
+      ids = this.#spare ?? new Map<number, T>();
+      this.#spare = undefined;
       this.#byCaller.set(from, ids);
     }
     const before = ids.size;
@@ -32,7 +38,10 @@ export class RequestMap<T> {
     const ids = this.#byCaller.get(from);
     if (ids === undefined || !ids.delete(id)) return false;
     this.#size--;
-    if (ids.size === 0) this.#byCaller.delete(from);
+    if (ids.size === 0) {
+      this.#byCaller.delete(from);
+      this.#spare = ids;
+    }
     return true;
   }
 
