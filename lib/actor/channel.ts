@@ -8,6 +8,7 @@ import { Observable, Subject, type Subscriber } from 'rxjs';
 import { createError, serializeError } from '../errors';
 import type { WireMessage } from './protocol';
 import { decodeBatch, encodeInto, isWireBatch, newBatch, type WireBatch } from './wire';
+import { fromText, isWireText, toText } from './wire-text';
 
 export interface Channel {
   /** Incoming messages; completes when the other side goes away. */
@@ -107,10 +108,14 @@ function refuser(post: (message: WireMessage) => void, local: (message: WireMess
   };
 }
 
-/** Feeds a received transfer to the subscriber; a malformed one errors the stream. */
-function receive(subscriber: Subscriber<WireMessage>, data: WireBatch): void {
+/**
+ * Feeds a received transfer to the subscriber (anything else on the transport is not ours and
+ * is ignored); a malformed one errors the stream.
+ */
+function receive(subscriber: Subscriber<WireMessage>, data: unknown): void {
   try {
-    decodeBatch(data, (message) => subscriber.next(message));
+    if (isWireBatch(data)) decodeBatch(data, (message) => subscriber.next(message));
+    else if (isWireText(data)) decodeBatch(fromText(data), (message) => subscriber.next(message));
   } catch (error) {
     subscriber.error(error);
   }
@@ -131,9 +136,7 @@ function wireChannel(source: Source, endEvent: string, send: (batch: WireBatch) 
   const subscribers = new Set<Subscriber<WireMessage>>();
   const message$ = new Observable<WireMessage>((subscriber) => {
     // Messages that are not ours (listening sockets passed over IPC) share the transport.
-    const onMessage = (data: unknown): void => {
-      if (isWireBatch(data)) receive(subscriber, data);
-    };
+    const onMessage = (data: unknown): void => receive(subscriber, data);
     const onEnd = (): void => subscriber.complete();
     subscribers.add(subscriber);
     source.on('message', onMessage);
@@ -165,14 +168,18 @@ interface IpcLike {
   on(event: 'disconnect', listener: () => void): unknown;
   off(event: 'message', listener: (data: unknown) => void): unknown;
   off(event: 'disconnect', listener: () => void): unknown;
-  send?(data: WireBatch): boolean;
+  send?(data: WireBatch | string): boolean;
 }
 
-/** A child process (arbiter side) or `process` itself (actor side), with an IPC channel. */
+/**
+ * A child process (arbiter side) or `process` itself (actor side), with an IPC channel. Plain
+ * data travels as JSON text, which Node's IPC serializes for a fraction of the cost of the same
+ * arrays (`wire-text.ts`); everything else as a structured clone.
+ */
 export function ipcChannel(target: IpcLike): Channel {
   return wireChannel(target as Source, 'disconnect', (batch) => {
     // A message to a process that already went away is dropped: its exit is reported separately.
-    if (target.connected && target.send) target.send(batch);
+    if (target.connected && target.send) target.send(toText(batch) ?? batch);
   });
 }
 

@@ -7,6 +7,7 @@ import { isRxPulsarError } from 'rxpulsar';
 import { portChannel, ipcChannel } from '../../../lib/actor/channel';
 import type { WireMessage } from '../../../lib/actor/protocol';
 import { decodeBatch, encodeInto, isWireBatch, newBatch, WIRE_TAG, type WireBatch } from '../../../lib/actor/wire';
+import { fromText } from '../../../lib/actor/wire-text';
 
 const ALL_KINDS: WireMessage[] = [
   { k: 'req', id: 1, from: 'arbiter', to: 'a1', cmd: 'echo', args: [1, 'two', { three: [3] }], ack: true },
@@ -115,6 +116,24 @@ describe('portChannel / ipcChannel', () => {
     expect(isRxPulsarError(error) && error.code).toBe('RXP_ERR_WIRE');
   });
 
+  it('should send plain data to a process as JSON text, the rest as a structured clone, and read both', async () => {
+    const sent: unknown[] = [];
+    const ipc = Object.assign(new EventEmitter(), { connected: true, send: (d: unknown) => sent.push(d) > 0 });
+    const channel = ipcChannel(ipc);
+    const received: WireMessage[] = [];
+    channel.message$.subscribe((m) => received.push(m));
+    const plain: WireMessage = { k: 'res', id: 1, to: 'arbiter', v: { list: [1, 'two'] } };
+    const dated: WireMessage = { k: 'res', id: 2, to: 'arbiter', v: new Date(0) };
+    channel.post(plain);
+    await Promise.resolve();
+    channel.post(dated);
+    await Promise.resolve();
+    expect(typeof sent[0]).toBe('string');
+    expect(Array.isArray(sent[1])).toBe(true);
+    for (const transfer of sent) ipc.emit('message', transfer);
+    expect(received).toEqual([plain, dated]);
+  });
+
   it('should drop what is posted to a process whose IPC channel is gone', async () => {
     const sent: unknown[] = [];
     const ipc = Object.assign(new EventEmitter(), { connected: false, send: (d: unknown) => sent.push(d) > 0 });
@@ -172,8 +191,8 @@ describe('portChannel / ipcChannel', () => {
       const ipc = Object.assign(new EventEmitter(), {
         connected: true,
         sent: [] as WireBatch[],
-        send(data: WireBatch) {
-          this.sent.push(deserialize(serialize(data)) as WireBatch);
+        send(data: WireBatch | string) {
+          this.sent.push(typeof data === 'string' ? fromText(data) : (deserialize(serialize(data)) as WireBatch));
           return true;
         },
       });
