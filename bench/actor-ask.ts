@@ -3,12 +3,14 @@
  * process actors, against — in the same run — a bare MessagePort ping-pong, a bare child-process
  * IPC ping-pong (same `advanced` serialization as process actors) and piscina's `run()`.
  *
- *     npm run bench -- actor-ask [--ms 2000] [--repeat 3] [--window 1,32]
+ *     npm run bench -- actor-ask [--ms 2000] [--repeat 3] [--window 1,32] [--no-pin]
  *
  * `window` is the number of requests kept in flight (1 = pure latency). Each rig runs in its own
  * process (see `rigMain`); the parent interleaves their rounds and prints medians and ratios.
  */
-import { fork, spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +18,7 @@ import { firstValueFrom } from 'rxjs';
 import Piscina from 'piscina';
 import { arbiter, configureLogging, send, spawn, type ActorRef } from 'rxpulsar';
 import { stopFdBroker } from '../lib/net/fd-broker';
-import { flag, median, table, throughput } from './harness';
+import { cpuSeconds, flag, median, table, throughput } from './harness';
 
 type Rig = { once: () => Promise<unknown>; close: () => Promise<void> };
 
@@ -76,14 +78,31 @@ type RigName = keyof typeof RIGS;
  * behind do not slow the next: measured in one process, a thread actor lost a third of its
  * throughput just because another rig's promises had gone through the same `throughput` loop.
  */
-async function rigMain(name: RigName): Promise<void> {
+async function rigMain(name: RigName, pin: boolean): Promise<void> {
   configureLogging('warn');
+  const threadsBefore = ownThreads();
   const rig = await RIGS[name]();
+  // Caller on CPU 0, the other end (the threads and processes the rig started) on CPU 1, as a
+  // load generator and a server are pinned: left to the scheduler, whether the two ends share a
+  // CPU or wake each other across two changed a run's round trip by up to a quarter.
+  if (pin) {
+    execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    for (const tid of ownThreads()) if (!threadsBefore.has(tid)) execFileSync('taskset', ['-p', '-c', '1', tid], { stdio: 'ignore' });
+    for (const pid of childPids()) execFileSync('taskset', ['-a', '-p', '-c', '1', pid], { stdio: 'ignore' });
+  }
   process.stdout.write('ready\n');
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, window, ms] = line.split(' ');
-    if (command === 'run') process.stdout.write(`rate ${await throughput(rig.once, Number(window), Number(ms))}\n`);
-    else if (command === 'close') break;
+    if (command === 'run') {
+      const children = childPids().map(Number);
+      const cpu0 = process.cpuUsage();
+      const childCpu0 = children.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      const { rate, count } = await measure(rig.once, Number(window), Number(ms));
+      const own = process.cpuUsage(cpu0);
+      const childCpu = children.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - childCpu0;
+      const cpuMicros = (own.user + own.system + childCpu * 1e6) / count;
+      process.stdout.write(`rate ${rate} cpu ${cpuMicros}\n`);
+    } else if (command === 'close') break;
   }
   await rig.close();
   if (name.startsWith('rxpulsar')) await arbiter().stop();
@@ -91,9 +110,26 @@ async function rigMain(name: RigName): Promise<void> {
   process.exit(0);
 }
 
+/** Thread ids of this process. */
+function ownThreads(): Set<string> {
+  return new Set(readdirSync('/proc/self/task'));
+}
+
+/** Pids of this process's children. */
+function childPids(): string[] {
+  return [...ownThreads()].flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean));
+}
+
+/** `throughput`, with the number of calls made (for CPU time per call). */
+async function measure(once: () => Promise<unknown>, window: number, ms: number): Promise<{ rate: number; count: number }> {
+  let count = 0;
+  const rate = await throughput(() => (count++, once()), window, ms);
+  return { rate, count };
+}
+
 /** A rig process and a way to ask it for one measurement. */
-function startRig(name: RigName): { ask: (command: string) => Promise<string>; child: ChildProcess } {
-  const child = spawnProcess(process.execPath, ['-r', join(__dirname, '..', 'register.js'), __filename, '--rig', name], {
+function startRig(name: RigName, pin: boolean): { ask: (command: string) => Promise<string>; child: ChildProcess } {
+  const child = spawnProcess(process.execPath, ['-r', join(__dirname, '..', 'register.js'), __filename, '--rig', name, ...(pin ? ['--pin'] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
@@ -121,22 +157,32 @@ async function main(): Promise<void> {
   const windowArg = process.argv.includes('--window') ? process.argv[process.argv.indexOf('--window') + 1] : '1,32';
   const windows = windowArg.split(',').map(Number);
   const names = Object.keys(RIGS) as RigName[];
+  const pin = !process.argv.includes('--no-pin') && availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
   // Started one after the other: their start-ups would disturb each other.
   const rigs: Array<{ name: RigName } & ReturnType<typeof startRig>> = [];
   for (const name of names) {
-    const rig = { name, ...startRig(name) };
+    const rig = { name, ...startRig(name, pin) };
     await rig.ask(''); // `ready`
     rigs.push(rig);
   }
   const results = new Map<string, number>();
+  const cpu = new Map<string, number>();
   for (const window of windows) {
     for (const rig of rigs) await rig.ask(`run ${window} 200`); // warm-up
     // Rounds are interleaved (every rig once per round), so a drifting neighbour hurts all alike.
     const runs = new Map<string, number[]>(names.map((n) => [n, []]));
+    const cpuRuns = new Map<string, number[]>(names.map((n) => [n, []]));
     for (let i = 0; i < repeat; i++) {
-      for (const rig of rigs) runs.get(rig.name)!.push(Number((await rig.ask(`run ${window} ${ms}`)).split(' ')[1]));
+      for (const rig of rigs) {
+        const [, rate, , micros] = (await rig.ask(`run ${window} ${ms}`)).split(' ');
+        runs.get(rig.name)!.push(Number(rate));
+        cpuRuns.get(rig.name)!.push(Number(micros));
+      }
     }
-    for (const name of names) results.set(`${name}|${window}`, median(runs.get(name)!));
+    for (const name of names) {
+      results.set(`${name}|${window}`, median(runs.get(name)!));
+      cpu.set(`${name}|${window}`, median(cpuRuns.get(name)!));
+    }
   }
   await Promise.all(rigs.map((rig) => new Promise((resolve) => {
     rig.child.once('exit', resolve);
@@ -155,12 +201,15 @@ async function main(): Promise<void> {
         'µs/round trip': Math.round((1e6 / rate) * 100) / 100,
         'vs bare channel': name.includes('inline') ? '—' : (rate / base).toFixed(2),
         'vs piscina': name.includes('thread') || name.includes('MessagePort') ? (rate / get('piscina run()', w)).toFixed(2) : '—',
+        'CPU µs/round trip': Math.round((cpu.get(`${name}|${w}`) ?? NaN) * 100) / 100,
       });
     }
   }
-  process.stdout.write(`actor-ask: median of ${repeat} × ${ms} ms, node ${process.version}, one process per rig\n\n${table(rows)}\n`);
+  const pinning = pin ? 'caller pinned to CPU 0, the other end to CPU 1' : 'not pinned';
+  process.stdout.write(`actor-ask: median of ${repeat} × ${ms} ms, node ${process.version}, one process per rig, ${pinning}\n` +
+    `(CPU: every thread of the rig process and its child processes, per round trip)\n\n${table(rows)}\n`);
 }
 
 const rigIndex = process.argv.indexOf('--rig');
-if (rigIndex !== -1) void rigMain(process.argv[rigIndex + 1] as RigName);
+if (rigIndex !== -1) void rigMain(process.argv[rigIndex + 1] as RigName, process.argv.includes('--pin'));
 else void main();
