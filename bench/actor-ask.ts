@@ -97,10 +97,10 @@ async function rigMain(name: RigName, pin: boolean): Promise<void> {
       const children = childPids().map(Number);
       const cpu0 = process.cpuUsage();
       const childCpu0 = children.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-      const { rate, count } = await measure(rig.once, Number(window), Number(ms));
+      const { rate, calls } = await throughput(rig.once, Number(window), Number(ms));
       const own = process.cpuUsage(cpu0);
       const childCpu = children.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - childCpu0;
-      const cpuMicros = (own.user + own.system + childCpu * 1e6) / count;
+      const cpuMicros = (own.user + own.system + childCpu * 1e6) / calls;
       process.stdout.write(`rate ${rate} cpu ${cpuMicros}\n`);
     } else if (command === 'close') break;
   }
@@ -118,13 +118,6 @@ function ownThreads(): Set<string> {
 /** Pids of this process's children. */
 function childPids(): string[] {
   return [...ownThreads()].flatMap((tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean));
-}
-
-/** `throughput`, with the number of calls made (for CPU time per call). */
-async function measure(once: () => Promise<unknown>, window: number, ms: number): Promise<{ rate: number; count: number }> {
-  let count = 0;
-  const rate = await throughput(() => (count++, once()), window, ms);
-  return { rate, count };
 }
 
 /** A rig process and a way to ask it for one measurement. */
@@ -165,30 +158,27 @@ async function main(): Promise<void> {
     await rig.ask(''); // `ready`
     rigs.push(rig);
   }
-  const results = new Map<string, number>();
-  const cpu = new Map<string, number>();
+  /** Median round trips/s and CPU µs per round trip, by `${rig}|${window}`. */
+  const results = new Map<string, { rate: number; cpu: number }>();
   for (const window of windows) {
     for (const rig of rigs) await rig.ask(`run ${window} 200`); // warm-up
     // Rounds are interleaved (every rig once per round), so a drifting neighbour hurts all alike.
-    const runs = new Map<string, number[]>(names.map((n) => [n, []]));
-    const cpuRuns = new Map<string, number[]>(names.map((n) => [n, []]));
+    const runs = new Map<string, Array<{ rate: number; cpu: number }>>(names.map((n) => [n, []]));
     for (let i = 0; i < repeat; i++) {
       for (const rig of rigs) {
-        const [, rate, , micros] = (await rig.ask(`run ${window} ${ms}`)).split(' ');
-        runs.get(rig.name)!.push(Number(rate));
-        cpuRuns.get(rig.name)!.push(Number(micros));
+        const [, rate, , cpu] = (await rig.ask(`run ${window} ${ms}`)).split(' ');
+        runs.get(rig.name)!.push({ rate: Number(rate), cpu: Number(cpu) });
       }
     }
-    for (const name of names) {
-      results.set(`${name}|${window}`, median(runs.get(name)!));
-      cpu.set(`${name}|${window}`, median(cpuRuns.get(name)!));
+    for (const [name, samples] of runs) {
+      results.set(`${name}|${window}`, { rate: median(samples.map((s) => s.rate)), cpu: median(samples.map((s) => s.cpu)) });
     }
   }
   await Promise.all(rigs.map((rig) => new Promise((resolve) => {
     rig.child.once('exit', resolve);
     rig.child.stdin!.end('close\n');
   })));
-  const get = (name: string, w: number): number => results.get(`${name}|${w}`) ?? NaN;
+  const get = (name: string, w: number): number => results.get(`${name}|${w}`)?.rate ?? NaN;
   const rows = [];
   for (const w of windows) {
     for (const name of names) {
@@ -201,7 +191,7 @@ async function main(): Promise<void> {
         'µs/round trip': Math.round((1e6 / rate) * 100) / 100,
         'vs bare channel': name.includes('inline') ? '—' : (rate / base).toFixed(2),
         'vs piscina': name.includes('thread') || name.includes('MessagePort') ? (rate / get('piscina run()', w)).toFixed(2) : '—',
-        'CPU µs/round trip': Math.round((cpu.get(`${name}|${w}`) ?? NaN) * 100) / 100,
+        'CPU µs/round trip': Math.round((results.get(`${name}|${w}`)?.cpu ?? NaN) * 100) / 100,
       });
     }
   }

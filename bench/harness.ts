@@ -13,8 +13,8 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Runs `once` with `window` calls in flight for `ms`; returns completed calls per second. */
-export async function throughput(once: () => Promise<unknown>, window: number, ms: number): Promise<number> {
+/** Runs `once` with `window` calls in flight for `ms`; returns completed calls, and per second. */
+export async function throughput(once: () => Promise<unknown>, window: number, ms: number): Promise<{ calls: number; rate: number }> {
   let done = 0;
   let running = true;
   const deadline = Date.now() + ms;
@@ -28,7 +28,7 @@ export async function throughput(once: () => Promise<unknown>, window: number, m
   };
   await Promise.all(Array.from({ length: window }, lane));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return done / seconds;
+  return { calls: done, rate: done / seconds };
 }
 
 export function table(rows: ReadonlyArray<Record<string, string | number>>): string {

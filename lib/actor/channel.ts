@@ -16,13 +16,6 @@ export interface Channel {
   post(message: WireMessage): void;
 }
 
-interface PortLike {
-  on(event: 'message', listener: (data: unknown) => void): unknown;
-  on(event: 'close' | 'exit', listener: () => void): unknown;
-  off(event: 'message', listener: (data: unknown) => void): unknown;
-  off(event: 'close' | 'exit', listener: () => void): unknown;
-  postMessage(data: WireBatch): void;
-}
 
 /**
  * Most messages one transfer carries. Messages posted in one turn of the event loop leave
@@ -121,9 +114,15 @@ function receive(subscriber: Subscriber<WireMessage>, data: unknown): void {
   }
 }
 
+/** Where transfers come from: `message` events, and an event that ends the channel. */
 interface Source {
   on(event: string, listener: (data: unknown) => void): unknown;
   off(event: string, listener: (data: unknown) => void): unknown;
+}
+
+/** A MessagePort, or anything that receives and posts like one. */
+export interface PortLike extends Source {
+  postMessage(data: WireBatch): void;
 }
 
 /**
@@ -152,22 +151,18 @@ function wireChannel(source: Source, endEvent: string, send: (batch: WireBatch) 
     void resolved.then(() => {
       for (const subscriber of subscribers) subscriber.next(message);
     });
-  let post: (message: WireMessage) => void = () => undefined;
-  post = batched(send, refuser((message) => post(message), local));
+  const post = batched(send, refuser((message) => post(message), local));
   return { message$, post };
 }
 
 /** A MessagePort-like end: the thread host's port (arbiter side) or the worker's (actor side). */
 export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'): Channel {
-  return wireChannel(port as Source, endEvent, (batch) => port.postMessage(batch));
+  return wireChannel(port, endEvent, (batch) => port.postMessage(batch));
 }
 
-interface IpcLike {
+/** A ChildProcess or `process` in a child: an IPC channel ending with `disconnect`. */
+interface IpcLike extends Source {
   connected: boolean;
-  on(event: 'message', listener: (data: unknown) => void): unknown;
-  on(event: 'disconnect', listener: () => void): unknown;
-  off(event: 'message', listener: (data: unknown) => void): unknown;
-  off(event: 'disconnect', listener: () => void): unknown;
   send?(data: WireBatch | string): boolean;
 }
 
@@ -177,7 +172,7 @@ interface IpcLike {
  * arrays (`wire-text.ts`); everything else as a structured clone.
  */
 export function ipcChannel(target: IpcLike): Channel {
-  return wireChannel(target as Source, 'disconnect', (batch) => {
+  return wireChannel(target, 'disconnect', (batch) => {
     // A message to a process that already went away is dropped: its exit is reported separately.
     if (target.connected && target.send) target.send(toText(batch) ?? batch);
   });

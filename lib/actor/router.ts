@@ -17,16 +17,10 @@ interface Endpoint {
   readonly subscription?: Subscription;
 }
 
-interface InFlight {
-  readonly from: string;
-  readonly id: number;
-  readonly target: string;
-}
-
 export class Router {
   readonly #endpoints = new Map<string, Endpoint>();
-  /** Requests routed to remote actors, by (caller, id), until their final reply. */
-  readonly #inflight = new RequestMap<InFlight>();
+  /** Where each request in flight went (its target's address), by (caller, id), until its final reply. */
+  readonly #inflight = new RequestMap<string>();
 
   /** A mailbox living in this thread (arbiter, monitor), addressed by `address`. */
   registerLocal(address: string, receive: (message: WireMessage) => void): void {
@@ -57,14 +51,14 @@ export class Router {
     if (!endpoint) return;
     this.#endpoints.delete(aid);
     endpoint.subscription?.unsubscribe();
-    for (const [from, id, record] of this.#inflight.entries()) {
-      if (record.target === aid) {
+    for (const [from, id, target] of this.#inflight.entries()) {
+      if (target === aid) {
         this.#inflight.delete(from, id);
         const error = createError('RXP_ERR_ACTOR_STOPPED', `${endpoint.name}(${aid})`, reason);
-        this.#deliver(record.from, { k: 'err', id: record.id, to: record.from, e: serializeError(error, false) });
-      } else if (record.from === aid) {
+        this.#deliver(from, { k: 'err', id, to: from, e: serializeError(error, false) });
+      } else if (from === aid) {
         this.#inflight.delete(from, id);
-        this.#deliver(record.target, { k: 'cancel', id: record.id, from: aid, to: record.target });
+        this.#deliver(target, { k: 'cancel', id, from: aid, to: target });
       }
     }
   }
@@ -82,10 +76,10 @@ export class Router {
 
   route(message: WireMessage): void {
     if (message.k === 'cancel') {
-      const record = this.#inflight.get(message.from, message.id);
-      if (!record) return;
+      const target = this.#inflight.get(message.from, message.id);
+      if (target === undefined) return;
       this.#inflight.delete(message.from, message.id);
-      this.#deliver(record.target, message);
+      this.#deliver(target, message);
       return;
     }
     if (isReply(message)) {
@@ -101,7 +95,7 @@ export class Router {
       }
       return;
     }
-    if (message.ack) this.#inflight.set(message.from, message.id, { from: message.from, id: message.id, target });
+    if (message.ack) this.#inflight.set(message.from, message.id, target);
     this.#deliver(target, message);
   }
 

@@ -11,9 +11,9 @@
  * give. So only plain data goes as text — strings, booleans, finite numbers other than -0, null,
  * arrays without holes or extra properties, objects whose prototype is Object.prototype or null,
  * no object twice (a clone keeps shared references) — and at most {@link MAX_NODES} values
- * ({@link MAX_OBJECTS} arrays and objects) in all, which bounds the checking. Anything else (undefined, Date, Map, typed arrays, errors,
- * class instances, functions, big payloads) makes `toText` give up, and the transfer goes as a
- * structured clone as before.
+ * ({@link MAX_OBJECTS} arrays and objects) in all, which bounds the checking. Anything else
+ * (undefined, Date, Map, typed arrays, errors, class instances, functions, big payloads) makes
+ * `toText` give up, and the transfer goes as a structured clone as before.
  */
 import { createError } from '../errors';
 import { WIRE_TAG, type WireBatch } from './wire';

@@ -17,7 +17,7 @@ export function hostedChannel(): Channel {
     const port = (workerData as { rxpulsarPort?: MessagePort } | null)?.rxpulsarPort ?? parentPort;
     if (port) return portChannel(port);
   }
-  return ipcChannel(process as unknown as Parameters<typeof ipcChannel>[0]);
+  return ipcChannel(process);
 }
 
 function exitHost(code: number): void {

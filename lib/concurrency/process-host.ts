@@ -28,7 +28,7 @@ export function startProcessHost(spec: HostSpec): ActorHost {
   return {
     pid: child.pid ?? -1,
     threadId: 0,
-    channel: ipcChannel(child as unknown as Parameters<typeof ipcChannel>[0]),
+    channel: ipcChannel(child),
     exit$: exit.asObservable() as Observable<HostExit>,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

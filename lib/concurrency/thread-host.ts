@@ -1,6 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Observable, ReplaySubject } from 'rxjs';
-import { portChannel } from '../actor/channel';
+import { portChannel, type PortLike } from '../actor/channel';
 import type { ActorHost, HostExit, HostSpec } from './host';
 import { childExecArgv } from './loader';
 
@@ -49,16 +49,10 @@ export function startThreadHost(spec: HostSpec): ActorHost {
 }
 
 /** The arbiter's end: messages from the port, the end when the thread exits. */
-function arbiterEnd(port: MessagePort, worker: Worker): Parameters<typeof portChannel>[0] {
+function arbiterEnd(port: MessagePort, worker: Worker): PortLike {
   return {
-    on(event: string, listener: (data: unknown) => void) {
-      if (event === 'message') port.on('message', listener);
-      else worker.on('exit', listener);
-    },
-    off(event: string, listener: (data: unknown) => void) {
-      if (event === 'message') port.off('message', listener);
-      else worker.off('exit', listener);
-    },
+    on: (event, listener) => (event === 'message' ? port.on('message', listener) : worker.on('exit', listener)),
+    off: (event, listener) => (event === 'message' ? port.off('message', listener) : worker.off('exit', listener)),
     postMessage: (data) => port.postMessage(data),
-  } as Parameters<typeof portChannel>[0];
+  };
 }
