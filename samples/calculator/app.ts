@@ -11,8 +11,8 @@
 import { version, type ActorContext } from 'rxpulsar';
 import { RpcDispatcher, rpcHttpHandler, rpcWebSocket, serverCommands } from 'rxpulsar/apps/rpc';
 import { webSocket } from 'rxpulsar/apps/ws';
-import { HttpResponse, type HttpRequest, type HttpResult } from 'rxpulsar/operators';
-import { joinPath, type WebSample, type WebSampleFactory } from '../web/web-sample';
+import type { HttpRequest, HttpResult } from 'rxpulsar/operators';
+import { joinPath, pageResponse, rpcResponse, type WebSample, type WebSampleFactory } from '../web/web-sample';
 import { Calculator } from './calculator';
 import { calculatorPage } from './page';
 
@@ -42,16 +42,9 @@ export function createCalculatorSample(options: CalculatorSampleOptions = {}): W
     const page = calculatorPage();
     const handle = (request: HttpRequest): Promise<HttpResult> | HttpResult | undefined => {
       if (request.path !== root) return undefined;
-      if (request.method === 'POST') {
-        return request.buffer().then(async (body) => {
-          const reply = await rpc({ method: request.method, headers: request.headers, body });
-          return new HttpResponse(reply.body, { status: reply.status, headers: reply.headers });
-        });
-      }
-      if (request.method === 'GET' || request.method === 'HEAD') return HttpResponse.html(page);
-      return HttpResponse.text('Method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD, POST' } });
+      return request.method === 'POST' ? rpcResponse(rpc, request) : pageResponse(request, page, 'GET, HEAD, POST');
     };
-    return { title: 'JSON-RPC calculator', base: root, handle, routes: [webSocket(joinPath(root, 'ws'), rpcWebSocket(dispatcher))] };
+    return { base: root, handle, routes: [webSocket(joinPath(root, 'ws'), rpcWebSocket(dispatcher))] };
   };
 }
 

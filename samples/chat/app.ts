@@ -14,8 +14,8 @@
 import { createError, createPubSub, settings, type ActorContext, type Config, type PubSubBackend } from 'rxpulsar';
 import { RpcDispatcher, rpcHttpHandler, rpcMethod, serverCommands } from 'rxpulsar/apps/rpc';
 import { webSocket } from 'rxpulsar/apps/ws';
-import { HttpResponse, type HttpRequest, type HttpResult } from 'rxpulsar/operators';
-import { joinPath, type WebSample, type WebSampleFactory } from '../web/web-sample';
+import type { HttpRequest, HttpResult } from 'rxpulsar/operators';
+import { joinPath, pageResponse, rpcResponse, type WebSample, type WebSampleFactory } from '../web/web-sample';
 import { chatRoute, type ChatRouteOptions } from './chat-route';
 import { chatPage } from './page';
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH, normaliseName, normaliseText } from './protocol';
@@ -29,7 +29,7 @@ export interface ChatSampleOptions extends ChatRouteOptions {
 }
 
 /** The JSON-RPC methods of the chat (pulsar's `message(text)`). */
-function chatRpc(room: ChatRoom, worker: string): object {
+function chatRpc(room: ChatRoom): object {
   return {
     message: rpcMethod(
       { params: ['text: string', 'name?: string'], doc: 'Publishes a message to the room; replies how many subscribers the backend reached.', section: 'chat' },
@@ -38,7 +38,7 @@ function chatRpc(room: ChatRoom, worker: string): object {
         const who = normaliseName(name);
         if (body === undefined) throw createError('RXP_ERR_RPC_INVALID_PARAMS', 'message', `text must be 1 to ${MAX_TEXT_LENGTH} characters`);
         if (who === undefined) throw createError('RXP_ERR_RPC_INVALID_PARAMS', 'message', `name must be 1 to ${MAX_NAME_LENGTH} characters`);
-        return room.publish({ type: 'message', name: who, text: body, worker, time: Date.now() });
+        return room.sayAs(who, body);
       },
     ),
   };
@@ -52,25 +52,17 @@ export function createChatSample(options: ChatSampleOptions = {}): WebSampleFact
     const backend = options.backend ? options.backend(config) : createPubSub(config.get(settings.pubsub));
     const room = new ChatRoom({ backend, worker: actor.aid, logger: actor.log, channel: options.channel ?? `rxpulsar.chat${root}`, scheduler: options.scheduler });
     actor.onStop(() => room.close());
-    const rpc = rpcHttpHandler(new RpcDispatcher([chatRpc(room, actor.aid), serverCommands()]));
+    const rpc = rpcHttpHandler(new RpcDispatcher([chatRpc(room), serverCommands()]));
     const page = chatPage();
     const rpcPath = joinPath(root, 'rpc');
     const welcome = () => ({ type: 'welcome', worker: actor.aid, pid: process.pid, time: Date.now() }) as const;
 
     const handle = (request: HttpRequest): Promise<HttpResult> | HttpResult | undefined => {
-      if (request.path === root) {
-        if (request.method === 'GET' || request.method === 'HEAD') return HttpResponse.html(page);
-        return HttpResponse.text('Method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD' } });
-      }
-      if (request.path === rpcPath) {
-        return request.buffer().then(async (body) => {
-          const reply = await rpc({ method: request.method, headers: request.headers, body });
-          return new HttpResponse(reply.body, { status: reply.status, headers: reply.headers });
-        });
-      }
+      if (request.path === root) return pageResponse(request, page);
+      if (request.path === rpcPath) return rpcResponse(rpc, request);
       return undefined;
     };
-    return { title: 'Chat', base: root, handle, routes: [webSocket(joinPath(root, 'ws'), chatRoute(room, welcome, options))] };
+    return { base: root, handle, routes: [webSocket(joinPath(root, 'ws'), chatRoute(room, welcome, options))] };
   };
 }
 

@@ -88,14 +88,18 @@ export function chatRoute(room: ChatRoom, welcome: () => DirectMessage, options:
       // What the flood guard says; it cannot go through own$, whose queue is the problem.
       const flood$ = new Subject<WsOutgoing>();
       let pending = 0;
+      let flooded = false;
       // Subscribed at once, so nothing the client sends before the room is ready is lost.
       const own$ = message$.pipe(
         textMessages(),
         filter(() => {
+          if (flooded) return false;
           if (pending < maxPending) {
             pending++;
             return true;
           }
+          // Said once: the frames still arriving before the close are dropped without a word.
+          flooded = true;
           flood$.next(problem(`more than ${maxPending} messages in flight`));
           flood$.next(closeWith(1008, 'too many messages'));
           return false;

@@ -119,7 +119,7 @@ export class ChatRoom {
   join(member: number, name: string): Observable<number> {
     return defer(() => {
       this.#members.set(member, name);
-      return this.publish({ type: 'join', name, worker: this.#worker, time: this.#scheduler.now() });
+      return this.publish({ type: 'join', name, ...this.#stamp() });
     });
   }
 
@@ -127,7 +127,12 @@ export class ChatRoom {
   say(member: number, text: string): Observable<number> | undefined {
     const name = this.#members.get(member);
     if (name === undefined) return undefined;
-    return this.publish({ type: 'message', name, text, worker: this.#worker, time: this.#scheduler.now() });
+    return this.sayAs(name, text);
+  }
+
+  /** Publishes `text` under `name`, from no member (the JSON-RPC `message` method). */
+  sayAs(name: string, text: string): Observable<number> {
+    return this.publish({ type: 'message', name, text, ...this.#stamp() });
   }
 
   /** `member` is gone: its leave notice is published (once; failures are only logged). */
@@ -135,7 +140,7 @@ export class ChatRoom {
     const name = this.#members.get(member);
     if (name === undefined || this.#closing) return;
     this.#members.delete(member);
-    this.publish({ type: 'leave', name, worker: this.#worker, time: this.#scheduler.now() }).subscribe({
+    this.publish({ type: 'leave', name, ...this.#stamp() }).subscribe({
       error: (error: Error) => this.#logger.warn('leave notice of %s not published: %s', name, error.message),
     });
   }
@@ -152,7 +157,7 @@ export class ChatRoom {
       await Promise.all(
         leaving.map((name) =>
           firstValueFrom(
-            this.publish({ type: 'leave', name, worker: this.#worker, time: this.#scheduler.now() }).pipe(
+            this.publish({ type: 'leave', name, ...this.#stamp() }).pipe(
               timeout({ first: this.#closeTimeout, scheduler: this.#scheduler }),
               catchError(() => EMPTY),
             ),
@@ -165,6 +170,11 @@ export class ChatRoom {
       await this.#backend.close();
     })();
     return this.#closing;
+  }
+
+  /** Who sends an event and when: this worker, the scheduler's clock. */
+  #stamp(): { readonly worker: string; readonly time: number } {
+    return { worker: this.#worker, time: this.#scheduler.now() };
   }
 
   #start(): void {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { asapScheduler, map, mergeMap, scheduled, take, timer, type Observable } from 'rxjs';
 import { firstValue, HttpResponse, httpError, parseQuery, router, type HttpRequest, type OutgoingHeaders, type Router } from 'rxpulsar/operators';
 import type { HttpbinContext } from './context';
-import { randomBytes, seededRandom } from './prng';
+import { randomBytes, seededRandom } from '../web/prng';
 import { BODY_FIELDS, fullUrl, headersDict, origin, requestDict } from './request-dict';
 import { escapeHtml, intParam, numberParam, prettyJson } from './respond';
 import { allMethods } from './routes-request';

@@ -18,6 +18,7 @@ import { RpcDispatcher, rpcHttpHandler, serverCommands } from 'rxpulsar/apps/rpc
 import { connectTaskQueue, TaskQueue, type TaskQueueClient, type TaskQueueOptions } from 'rxpulsar/apps/tasks';
 import { reactive, type HttpApp } from 'rxpulsar/apps/wsgi';
 import { HttpResponse, type HttpRequest } from 'rxpulsar/operators';
+import { rpcResponse } from '../web/web-sample';
 import { taskQueuePage } from './page';
 import { taskQueueRpcMethods } from './rpc-methods';
 
@@ -66,10 +67,7 @@ export function taskQueueHttpApp(options: TaskQueueHttpAppOptions = {}): HttpApp
   const keepAlive = (options.keepAlive ?? 15) * 1000;
 
   return reactive(async (request: HttpRequest) => {
-    if (request.method === 'POST') {
-      const reply = await rpc({ method: request.method, headers: request.headers, body: await request.buffer() });
-      return new HttpResponse(reply.body, { status: reply.status, headers: reply.headers });
-    }
+    if (request.method === 'POST') return rpcResponse(rpc, request);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new HttpResponse('Method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD, POST', 'content-type': 'text/plain' } });
     }

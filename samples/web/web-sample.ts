@@ -6,11 +6,10 @@
 import type { ActorContext, Config } from 'rxpulsar';
 import { WebSocketApp, webSocketOptionsFromConfig, type WsRoute } from 'rxpulsar/apps/ws';
 import { reactive, type HttpApp, type HttpOptions, type WSGIServerOptions } from 'rxpulsar/apps/wsgi';
+import type { RpcHttpRequest, RpcHttpResponse } from 'rxpulsar/apps/rpc';
 import { HttpResponse, type HttpHandler, type HttpRequest, type HttpResult } from 'rxpulsar/operators';
 
 export interface WebSample {
-  /** Title on the landing page. */
-  readonly title: string;
   /** The base path, ending with `/` (`/calculator/`). */
   readonly base: string;
   /** Answers the requests under `base`; `undefined` = not mine. */
@@ -28,8 +27,23 @@ export function joinPath(base: string, path = ''): string {
   return b + path.replace(/^\/+/, '');
 }
 
-/** The HttpApp and upgrade hook serving `samples` in one worker; `fallback` answers the rest. */
-export function samplesApp(samples: readonly WebSample[], config: Config, fallback?: (request: HttpRequest) => HttpResult | Promise<HttpResult>): { app: HttpApp; http: HttpOptions; ws: WebSocketApp } {
+/**
+ * A sample's page at its path: the HTML for GET and HEAD, 405 for other methods (`allow` lists
+ * what the path answers).
+ */
+export function pageResponse(request: HttpRequest, html: string, allow = 'GET, HEAD'): HttpResult {
+  if (request.method === 'GET' || request.method === 'HEAD') return HttpResponse.html(html);
+  return HttpResponse.text('Method not allowed\n', { status: 405, headers: { allow } });
+}
+
+/** A request answered by a JSON-RPC HTTP handler (`rpcHttpHandler`). */
+export async function rpcResponse(rpc: (request: RpcHttpRequest) => Promise<RpcHttpResponse>, request: HttpRequest): Promise<HttpResponse> {
+  const reply = await rpc({ method: request.method, headers: request.headers, body: await request.buffer() });
+  return new HttpResponse(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+/** The HttpApp and upgrade hook serving `samples` in one worker. */
+export function samplesApp(samples: readonly WebSample[], config: Config): { app: HttpApp; http: HttpOptions; ws: WebSocketApp } {
   const ws = new WebSocketApp(
     samples.flatMap((s) => s.routes ?? []),
     webSocketOptionsFromConfig(config),
@@ -43,7 +57,7 @@ export function samplesApp(samples: readonly WebSample[], config: Config, fallba
       const result = sample.handle(request);
       if (result !== undefined) return result;
     }
-    return fallback ? fallback(request) : HttpResponse.text('Not Found\n', { status: 404 });
+    return HttpResponse.text('Not Found\n', { status: 404 });
   });
   return { app, http: { onUpgrade: (request, socket, head) => ws.handleUpgrade(request, socket, head) }, ws };
 }

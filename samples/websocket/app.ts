@@ -9,8 +9,8 @@
  */
 import { map } from 'rxjs';
 import { messages, webSocket, type WsRoute } from 'rxpulsar/apps/ws';
-import { HttpResponse, type HttpRequest, type HttpResult } from 'rxpulsar/operators';
-import { joinPath, type WebSample, type WebSampleFactory } from '../web/web-sample';
+import type { HttpRequest, HttpResult } from 'rxpulsar/operators';
+import { joinPath, pageResponse, type WebSample, type WebSampleFactory } from '../web/web-sample';
 import { graphPage } from './page';
 import { randomWalk$, type RandomWalkOptions } from './random-walk';
 
@@ -34,11 +34,9 @@ export function createWebSocketSample(walk: RandomWalkOptions = {}): WebSampleFa
       webSocket(joinPath(root, 'echo'), (message$) => message$.pipe(messages())),
     ];
     const handle = (request: HttpRequest): HttpResult | undefined => {
-      if (request.path !== root) return undefined;
-      if (request.method === 'GET' || request.method === 'HEAD') return HttpResponse.html(page);
-      return HttpResponse.text('Method not allowed\n', { status: 405, headers: { allow: 'GET, HEAD' } });
+      return request.path === root ? pageResponse(request, page) : undefined;
     };
-    return { title: 'WebSocket graph', base: root, handle, routes };
+    return { base: root, handle, routes };
   };
 }
 

@@ -1,30 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { ChildScript, ROOT } from '../helpers/child';
+import type { Browser } from 'playwright-core';
+import { ChildScript } from '../helpers/child';
+import { artifact, browserSpecsEnabled, launchChromium } from './chromium';
 
 /**
  * The showcase in headless Chromium (Debian's `chromium`, driven by playwright-core): the landing
  * page and the dashboard; "add worker" makes a new worker appear within 5 s. Opt-in for
  * developers (RXPULSAR_BROWSER_SPECS=1); `.ci/run` turns it on.
  */
-const enabled = process.env.RXPULSAR_BROWSER_SPECS === '1';
-const maybe = enabled ? describe : describe.skip;
+const maybe = browserSpecsEnabled ? describe : describe.skip;
 
 maybe('showcase dashboard in headless Chromium', () => {
   let server: ChildScript;
   let url: string;
   let browser: Browser;
-  const artifacts = join(ROOT, 'spec', 'artifacts');
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
     server = new ChildScript('samples/showcase/index.ts', ['--bind', '127.0.0.1:0', '--workers', '2', '--concurrency', 'thread']);
     url = await server.url();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -50,7 +43,7 @@ maybe('showcase dashboard in headless Chromium', () => {
     // A third worker row appears, and runs, within 5 s (playwright launches with a fresh profile).
     await rows.nth(2).locator('td.state-running').waitFor({ timeout: 5000 });
     expect(await rows.count()).toBe(3);
-    await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+    await page.screenshot({ path: artifact('dashboard.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 60_000);
 });

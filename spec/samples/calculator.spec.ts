@@ -8,6 +8,7 @@ import { inject, WSGIServer, type InjectResponse } from 'rxpulsar/apps/wsgi';
 import WebSocket from 'ws';
 import { createCalculatorSample } from '../../samples/calculator/app';
 import { MAX_RANDOM_POINTS } from '../../samples/calculator/calculator';
+import { seededRandom } from '../../samples/web/prng';
 import { samplesApp } from '../../samples/web/web-sample';
 import { ChildScript } from '../helpers/child';
 
@@ -23,24 +24,12 @@ interface RpcReply<T = unknown> {
   readonly error?: RpcError;
 }
 
-/** A seeded uniform source (mulberry32), so random walks repeat. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('samples/calculator mounted at /calculator/ (in process)', () => {
   let parts: ReturnType<typeof samplesApp> | undefined;
   let worker: string | undefined;
   const build = (actor: ActorContext, config: Config): ReturnType<typeof samplesApp> => {
     worker = actor.aid;
-    parts ??= samplesApp([createCalculatorSample({ random: seeded(42) })('/calculator/', actor, config)], config);
+    parts ??= samplesApp([createCalculatorSample({ random: seededRandom(42) })('/calculator/', actor, config)], config);
     return parts;
   };
   const server = new WSGIServer({

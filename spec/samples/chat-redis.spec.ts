@@ -38,11 +38,9 @@ describe('samples/chat: two servers sharing Redis', () => {
   }, 30_000);
 
   it('should carry messages both ways between the clients of the two servers', async () => {
-    // Given clients on both servers, on both workers of each
+    // Given clients on both servers (spread over their workers as far as 12 connections go)
     const [onA, onB] = await Promise.all(urls.map((url) => clientsOnWorkers(url, 2, 12)));
     clients.push(...onA, ...onB);
-    expect(workersOf(onA).size).toBeGreaterThanOrEqual(1);
-    expect(workersOf(onB).size).toBeGreaterThanOrEqual(1);
     // Workers of different servers have different ids: the welcome tells them apart.
     expect([...workersOf(onA)].some((w) => workersOf(onB).has(w))).toBe(false);
     const [alice, bob] = [onA[0], onB[0]];

@@ -46,12 +46,19 @@ describe('samples/websocket: randomWalk$', () => {
   });
 
   it('should cancel its timer when unsubscribed, and refuse inverted intervals', () => {
-    testScheduler().run(({ expectObservable, flush }) => {
-      const seen: number[] = [];
-      const walk$ = randomWalk$({ random: () => 0 }).pipe(map((p) => (seen.push(p.i), p.i)));
-      expectObservable(walk$, '^ 150ms !').toBe('a 99ms b', { a: 0, b: 1 });
+    const scheduler = testScheduler();
+    scheduler.run(({ expectObservable, flush }) => {
+      // Only the walk's timer draws numbers: a draw after the unsubscription (150 ms) is a timer
+      // left running, and fails the flush.
+      let draws = 0;
+      const random = (): number => {
+        if (scheduler.now() > 150) throw new Error(`random() drawn at ${scheduler.now()} ms, after the unsubscription`);
+        draws++;
+        return 0;
+      };
+      expectObservable(randomWalk$({ random }).pipe(map((p) => p.i)), '^ 150ms !').toBe('a 99ms b', { a: 0, b: 1 });
       flush();
-      expect(seen).toEqual([0, 1]);
+      expect(draws).toBe(3); // the first delay, then the step and the delay at 100 ms
     });
     expect(() => randomWalk$({ minInterval: 300, maxInterval: 200 })).toThrow(TypeError);
   });

@@ -1,6 +1,7 @@
 /**
- * Deterministic bytes for `/bytes/<n>?seed=` and `/stream-bytes/<n>?seed=`: the same seed gives
- * the same bytes (httpbin uses Python's `random.seed`; the sequence differs, the promise holds).
+ * Seeded randomness for the samples and their specs: httpbin's `/bytes/<n>?seed=` and
+ * `/stream-bytes/<n>?seed=` (the same seed gives the same bytes; httpbin uses Python's
+ * `random.seed`, so the sequence differs but the promise holds), and repeatable random walks.
  */
 
 /** mulberry32: a tiny 32-bit generator, good enough for test payloads (not for secrets). */
