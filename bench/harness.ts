@@ -1,7 +1,12 @@
 /**
- * Small helpers shared by the benchmarks: argument parsing, median of repeats, table printing.
+ * Small helpers shared by the benchmarks: argument parsing, median of repeats, table printing,
+ * child processes (their CPU time, a line they print, stopping them).
  * Benchmarks are never unit tests: they print figures for bench/RESULTS.md.
  */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
 export function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : fallback;
@@ -39,18 +44,54 @@ export function table(rows: ReadonlyArray<Record<string, string | number>>): str
   return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell(r[k]))))].join('\n');
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (USER_HZ = 100). */
+/** Clock ticks per second of /proc's CPU times (USER_HZ), read once. */
+let clockTicks: number | undefined;
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
 export function cpuSeconds(pid: number): number {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { readFileSync } = require('node:fs') as typeof import('node:fs');
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After the command name, which may hold spaces and parentheses: utime and stime are stat(5)
+  // fields 14 and 15, the 12th and 13th from here.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
-/** Stops a benchmark's child process (SIGTERM) and waits for its exit. */
-export async function stopChild(child: import('node:child_process').ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+/**
+ * The first line `child` prints that starts with `prefix`.
+ * @throws when the child exits first, or after `timeoutMs`
+ */
+export function lineFrom(child: ChildProcess, prefix: string, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const done = (): void => {
+      clearTimeout(timer);
+      lines.close();
+      child.off('exit', onExit);
+    };
+    const onExit = (code: number | null): void => {
+      done();
+      reject(new Error(`process exited (${code}) before printing "${prefix}"`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no "${prefix}" line within ${timeoutMs} ms`));
+    }, timeoutMs);
+    lines.on('line', (text) => {
+      if (!text.startsWith(prefix)) return;
+      done();
+      resolve(text);
+    });
+    child.once('exit', onExit);
+  });
+}
+
+/** Stops a benchmark's child process (SIGTERM, SIGKILL after 3 s) and waits for its exit. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  const kill = setTimeout(() => child.kill('SIGKILL'), 3000).unref();
   await exited;
+  clearTimeout(kill);
 }

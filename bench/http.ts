@@ -13,9 +13,10 @@
  * between runs, ratios and CPU per request much less.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cpuSeconds, lineFrom, median, stopChild } from './harness';
 
 interface Args {
   duration: number;
@@ -66,52 +67,19 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** user+system CPU time of a process, in microseconds. */
-function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of stat(5) are utime and stime; the slice starts at field 3.
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e6) / clockTicks;
-}
-
-const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
 function startServer(kind: string): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const root = join(__dirname, '..');
-    const child = spawn('taskset', ['-c', '1', process.execPath, '-r', join(root, 'register.js'), join(__dirname, 'http-servers.ts'), kind, '0'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    const timer = setTimeout(() => {
+  const root = join(__dirname, '..');
+  const child = spawn('taskset', ['-c', '1', process.execPath, '-r', join(root, 'register.js'), join(__dirname, 'http-servers.ts'), kind, '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return lineFrom(child, 'listening ').then(
+    (line) => ({ child, port: Number(line.split(' ')[1]) }),
+    (error: Error) => {
       child.kill('SIGKILL');
-      reject(new Error(`${kind}: server did not start in 30 s`));
-    }, 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]) });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${kind}: server exited with ${code}`));
-    });
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-  });
+      throw new Error(`${kind}: ${error.message}`);
+    },
+  );
 }
 
 let pipelineScript: string | undefined;
@@ -157,9 +125,9 @@ async function measure(args: Args, kind: string): Promise<Sample> {
   try {
     await runWrk(args, port, 1); // warm-up: JIT, connection setup
     const pid = child.pid as number;
-    const before = cpuMicros(pid);
+    const before = cpuSeconds(pid);
     const output = await runWrk(args, port, args.duration);
-    const after = cpuMicros(pid);
+    const after = cpuSeconds(pid);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? 0);
     const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(output);
     const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(output);
@@ -168,22 +136,16 @@ async function measure(args: Args, kind: string): Promise<Sample> {
       rps,
       // wrk records no latency for requests a script pipelines.
       p99ms: p99 && args.pipeline === 1 ? toMs(p99[1], p99[2]) : NaN,
-      cpuPerRequest: requests > 0 ? (after - before) / requests : NaN,
+      cpuPerRequest: requests > 0 ? ((after - before) * 1e6) / requests : NaN,
       errors: errors ? 1 : 0,
     };
   } finally {
-    await stopServer(child);
+    await stopChild(child);
   }
 }
 
 function formatMs(ms: number): string {
   return Number.isNaN(ms) ? 'n/a' : `${ms.toFixed(2)} ms`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function main(): Promise<void> {

@@ -21,11 +21,10 @@ import { createServer as createHttpServer, type IncomingMessage } from 'node:htt
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { JSONRPCServer } from 'json-rpc-2.0';
 import { RpcDispatcher, rpcHttpHandler } from 'rxpulsar/apps/rpc';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
-import { cpuSeconds, flag, median, stopChild, table } from './harness';
+import { cpuSeconds, flag, lineFrom, median, stopChild, table } from './harness';
 
 const ROOT = join(__dirname, '..');
 const KINDS = ['json-rpc-2.0', 'rxpulsar-node', 'rxpulsar-http'] as const;
@@ -91,15 +90,7 @@ async function startServer(kind: Kind): Promise<{ child: ChildProcess; port: num
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.on('line', (text) => {
-      if (!text.startsWith('listening ')) return;
-      rl.close();
-      resolve(Number(text.split(' ')[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)));
-  });
+  const port = Number((await lineFrom(child, 'listening ')).split(' ')[1]);
   return { child, port };
 }
 

@@ -27,7 +27,7 @@ import { WebSocketServer } from 'ws';
 import { messages, webSocket, WebSocketApp } from 'rxpulsar/apps/ws';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
 import { HttpResponse } from 'rxpulsar/operators';
-import { cpuSeconds, flag, median, stopChild, table } from './harness';
+import { cpuSeconds, flag, lineFrom, median, stopChild, table } from './harness';
 
 const ROOT = join(__dirname, '..');
 const KINDS = ['bare', 'route-node', 'route-rxpulsar'] as const;
@@ -166,23 +166,9 @@ function node(args: string[], cpu: number, extra: string[] = []): ChildProcess {
   });
 }
 
-function line(child: ChildProcess, prefix: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.on('line', (text) => {
-      if (text.startsWith(prefix)) {
-        rl.close();
-        resolve(text);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before "${prefix}"`)));
-  });
-}
-
-
 async function startServer(kind: Kind, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const child = node(['--serve', kind], 1, extra);
-  const port = Number((await line(child, 'listening ')).split(' ')[1]);
+  const port = Number((await lineFrom(child, 'listening ')).split(' ')[1]);
   return { child, port };
 }
 
@@ -192,7 +178,7 @@ async function throughputRound(kind: Kind, clients: number, warmupMs: number, ms
   try {
     const cpu0 = cpuSeconds(child.pid!);
     const load = node(['--load', String(port), '--clients', String(clients), '--warmup', String(warmupMs), '--ms', String(ms)], 0);
-    const result = JSON.parse(await line(load, '{')) as { measured: number; seconds: number; total: number };
+    const result = JSON.parse(await lineFrom(load, '{', warmupMs + ms + 30_000)) as { measured: number; seconds: number; total: number };
     const cpu = cpuSeconds(child.pid!) - cpu0;
     return { rate: result.measured / result.seconds, cpuUs: (cpu * 1e6) / result.total };
   } finally {
@@ -243,7 +229,7 @@ async function memoryMain(): Promise<void> {
       // One connection first, so that lazily built module state is not counted per connection.
       sockets.push((await open(port)).socket);
       const heap = async (): Promise<number[]> => {
-        const reply = line(child, 'heap ');
+        const reply = lineFrom(child, 'heap ');
         child.stdin!.write('heap\n');
         return (await reply).split(' ').slice(1).map(Number);
       };

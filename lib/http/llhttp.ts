@@ -108,7 +108,6 @@ interface NativeError extends Error {
 
 interface NativeParserClass {
   new (): NativeParser;
-  readonly prototype: object;
   readonly REQUEST: number;
   readonly RESPONSE: number;
   readonly kOnHeaders: number;
