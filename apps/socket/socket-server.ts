@@ -16,6 +16,7 @@ import { formatUrl, parseBind, type BindAddress } from '../../lib/net/address';
 import { dupHandle } from '../../lib/net/fd-broker';
 import { bindListenHandle, type ListenHandle } from '../../lib/net/listen-handle';
 import { hostedBootData } from '../../lib/actor/boot';
+import { drainBudget } from '../../lib/actor/stop-budget';
 import type { ConnectionHandler } from './connection-handler';
 import { maxConnections } from './settings';
 
@@ -101,10 +102,8 @@ export class SocketServer extends Application {
   protected override async workerStop(actor: ActorContext): Promise<void> {
     // Stop accepting first (our own descriptor only), then let the protocol drain.
     this.#server?.close();
-    // Connections still open are cut at 85 % of graceful_timeout: before the actor gives up on
-    // its stop hooks (90 %) and before the supervisor's kill (100 %).
-    const graceMs = Number(actor.config.get('graceful_timeout')) * 850;
-    await this.#handler?.drain(graceMs);
+    // Connections still open are cut before the actor gives up on its stop hooks.
+    await this.#handler?.drain(drainBudget(actor.config));
   }
 }
 

@@ -26,6 +26,7 @@ import { PriorityHeap } from './priority-heap';
 import { isDone, type TaskStatus } from './states';
 import {
   compareRecords,
+  eventBase,
   eventFromRecord,
   expiredError,
   isWaiting,
@@ -296,11 +297,11 @@ export class EmbeddedTaskBackend implements TaskBackend {
       case 'progress':
         if (!current) return false;
         task.progress = update.progress;
-        this.#events.next({ ...this.#base(task, now), type: 'progress', progress: update.progress });
+        this.#events.next({ ...eventBase(task, now), type: 'progress', progress: update.progress });
         return true;
       case 'partial':
         if (!current) return false;
-        this.#events.next({ ...this.#base(task, now), type: 'partial', value: update.value });
+        this.#events.next({ ...eventBase(task, now), type: 'partial', value: update.value });
         return true;
       case 'success':
         // A worker whose lease was handed over may still finish first: its result is as good
@@ -453,19 +454,6 @@ export class EmbeddedTaskBackend implements TaskBackend {
     }
     found.sort(compareRecords);
     return filter.limit !== undefined ? found.slice(0, filter.limit) : found;
-  }
-
-  #base(task: TaskRecord, now: number): Omit<TaskEvent, 'type'> {
-    return {
-      id: task.id,
-      job: task.job,
-      status: task.status,
-      attempt: task.attempt,
-      time: now,
-      queue: task.queue,
-      ...(task.from_task !== undefined ? { from_task: task.from_task } : {}),
-      ...(task.worker !== undefined ? { worker: task.worker } : {}),
-    };
   }
 
   #emit(task: TaskRecord, now: number): void {

@@ -43,10 +43,9 @@ export function matchesFilter(
   );
 }
 
-/** The `status` event that describes a record as it is now: live events (at `time`) and watch snapshots. */
-export function eventFromRecord(task: TaskRecord, time: number = task.time_ended ?? task.time_started ?? task.time_received ?? task.time_queued): TaskEvent {
+/** The fields every event about `task` carries, at `time`. */
+export function eventBase(task: TaskRecord, time: number): Omit<TaskEvent, 'type'> {
   return {
-    type: 'status',
     id: task.id,
     job: task.job,
     status: task.status,
@@ -55,6 +54,14 @@ export function eventFromRecord(task: TaskRecord, time: number = task.time_ended
     queue: task.queue,
     ...(task.from_task !== undefined ? { from_task: task.from_task } : {}),
     ...(task.worker !== undefined ? { worker: task.worker } : {}),
+  };
+}
+
+/** The `status` event that describes a record as it is now: live events (at `time`) and watch snapshots. */
+export function eventFromRecord(task: TaskRecord, time: number = task.time_ended ?? task.time_started ?? task.time_received ?? task.time_queued): TaskEvent {
+  return {
+    type: 'status',
+    ...eventBase(task, time),
     ...(task.status === 'SUCCESS' ? { result: task.result } : {}),
     // A retry carries the error that caused it, as a final failure does.
     ...(task.error !== undefined && (isDone(task.status) || task.status === 'RETRY') ? { error: task.error } : {}),

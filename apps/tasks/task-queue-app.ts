@@ -24,9 +24,9 @@ import { filter, firstValueFrom, map, Subscription, type Observable } from 'rxjs
 import { request } from '../../lib/actor/api';
 import type { Arbiter, WorkerSpec } from '../../lib/actor/arbiter';
 import type { ActorContext } from '../../lib/actor/context';
+import { drainBudget } from '../../lib/actor/stop-budget';
 import { Application, type ApplicationOptions } from '../../lib/app/application';
 import type { Config } from '../../lib/config/config';
-import { gracefulTimeout } from '../../lib/config/settings';
 import { createError } from '../../lib/errors';
 import { createLogger, type Logger } from '../../lib/log';
 import type { TaskBackend } from './backend';
@@ -105,12 +105,6 @@ function commandPrefix(name: string): string {
 function arbiterTransport(prefix: string) {
   return (command: string, ...args: unknown[]): Observable<unknown> =>
     request({ to: 'arbiter', command, args, timeout: STREAMING_TASK_COMMANDS.has(command.slice(prefix.length)) ? 0 : 30_000 });
-}
-
-/** Time given to running tasks when a worker stops: graceful_timeout less a margin to report. */
-function drainTime(config: Config): number {
-  const grace = Math.max(0, config.get(gracefulTimeout) * 1000);
-  return Math.max(0, grace - Math.min(1000, grace / 4));
 }
 
 /**
@@ -301,7 +295,7 @@ export class TaskQueue extends Application {
 
   protected override async workerStop(actor: ActorContext): Promise<void> {
     const side = this.#workers.get(actor.aid);
-    if (side) await this.#dispose(side, drainTime(actor.config));
+    if (side) await this.#dispose(side, drainBudget(actor.config));
   }
 
   /** Stops a worker's consumer (running tasks get `timeout` ms) and what it holds. */
@@ -334,7 +328,7 @@ export class TaskQueue extends Application {
       if (actor.concurrency === 'inline') actor.stop('hard time limit');
       else process.exit(REPLACE_EXIT_CODE);
     };
-    side.consumer.stop({ timeout: drainTime(actor.config) }).subscribe({ complete: exit, error: exit });
+    side.consumer.stop({ timeout: drainBudget(actor.config) }).subscribe({ complete: exit, error: exit });
   }
 
   /** Stops the workers, then the arbiter's scheduler, maintenance and backend. */

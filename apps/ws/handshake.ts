@@ -8,12 +8,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createError, type RxPulsarError } from '../../lib/errors';
+import { isToken } from '../../operators/http/headers';
 import type { HeaderValue, UpgradeRejection, UpgradeRequest } from './types';
 
 /** base64 of 16 bytes (RFC 6455 §4.1 item 7). */
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
-/** RFC 7230 token, used by the sub-protocol list. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** One header as a string: repeated headers are joined with ", " (RFC 7230 §3.2.2). */
 export function headerValue(value: HeaderValue): string | undefined {
@@ -70,7 +69,8 @@ export function parseProtocols(value: string): string[] | undefined {
   const offers: string[] = [];
   for (const part of value.split(',')) {
     const token = part.trim();
-    if (!TOKEN.test(token) || offers.includes(token)) return undefined;
+    // Each sub-protocol is an RFC 9110 token.
+    if (!isToken(token) || offers.includes(token)) return undefined;
     offers.push(token);
   }
   return offers;

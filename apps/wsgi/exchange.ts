@@ -10,7 +10,7 @@ import { errorResponse } from '../../operators/http/error-page';
 import type { OutgoingHeaders } from '../../operators/http/headers';
 import { statusOf } from '../../operators/http/http-error';
 import type { ConnectionInfo, HttpRequest, RequestContext } from '../../operators/http/http-request';
-import { isBodyChunk as isChunk, type BodyChunk, type HttpResponseLike } from '../../operators/http/http-response';
+import { isBodyChunk, type BodyChunk, type HttpResponseLike } from '../../operators/http/http-response';
 import type { HttpExchange } from './http-app';
 import type { HttpConnection } from './http-connection';
 import { headerScan, statusHasNoBody, statusLine, type HeaderPairs } from './response-head';
@@ -138,7 +138,7 @@ export class Exchange implements HttpExchange, RequestContext {
     const status = response.status ?? 200;
     if (!this.#validStatus(status)) return;
     const body = response.body;
-    if (body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
+    if (body === null || body === undefined || isBodyChunk(body)) {
       this.sendComplete(statusLine(status), status, response.headers, undefined, body ?? null);
     } else if (this.isHead) {
       // HEAD: the same head as GET would get, and the body is never produced.
@@ -481,7 +481,7 @@ export class Exchange implements HttpExchange, RequestContext {
     let completed = false;
     const subscription: Subscription = body$.subscribe({
       next: (chunk) => {
-        if (!isChunk(chunk)) {
+        if (!isBodyChunk(chunk)) {
           this.fail(createError('RXP_ERR_INVALID_ARGUMENT', 'body chunk', 'a string or bytes', typeof chunk));
           return;
         }
@@ -540,7 +540,7 @@ export class Exchange implements HttpExchange, RequestContext {
         const step = await iterator.next();
         if (this.aborted || this.#state !== RESP_STREAMING) return;
         if (step.done === true) break;
-        if (!isChunk(step.value)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'body chunk', 'a string or bytes', typeof step.value);
+        if (!isBodyChunk(step.value)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'body chunk', 'a string or bytes', typeof step.value);
         if (!this.write(step.value)) await new Promise<void>((resolve) => this.onDrain(resolve));
       }
       this.end();

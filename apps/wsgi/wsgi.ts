@@ -10,7 +10,7 @@
 import { isObservable, type Observable, type Subscription } from 'rxjs';
 import { createError } from '../../lib/errors';
 import type { HttpRequest } from '../../operators/http/http-request';
-import { isBodyChunk as isChunk, type BodyChunk } from '../../operators/http/http-response';
+import { isBodyChunk, type BodyChunk } from '../../operators/http/http-response';
 import { buildEnviron, type EnvironOptions, type WsgiEnviron } from './environ';
 import type { Exchange } from './exchange';
 import type { HttpApp, HttpExchange } from './http-app';
@@ -114,7 +114,7 @@ class WsgiCall {
     if (exchange.aborted || exchange.finished) return;
     if (Array.isArray(result)) {
       for (let i = 0; i < result.length; i++) {
-        if (!isChunk(result[i])) {
+        if (!isBodyChunk(result[i])) {
           exchange.fail(createError('RXP_ERR_INVALID_ARGUMENT', 'WSGI body chunk', 'a string or bytes', typeof result[i]));
           return;
         }
@@ -122,7 +122,7 @@ class WsgiCall {
       this.complete(result as BodyChunk[]);
       return;
     }
-    if (typeof result === 'string' || result instanceof Uint8Array) {
+    if (isBodyChunk(result)) {
       this.complete([result]);
       return;
     }
@@ -162,7 +162,7 @@ class WsgiCall {
     let subscription: Subscription | undefined;
     subscription = body$.subscribe({
       next: (chunk) => {
-        if (!isChunk(chunk)) {
+        if (!isBodyChunk(chunk)) {
           failed = true;
           subscription?.unsubscribe();
           exchange.fail(createError('RXP_ERR_INVALID_ARGUMENT', 'WSGI body chunk', 'a string or bytes', typeof chunk));
@@ -223,7 +223,7 @@ class WsgiCall {
           const step = iterator.next();
           if (step.done === true) break;
           const chunk = step.value;
-          if (!isChunk(chunk)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'WSGI body chunk', 'a string or bytes', typeof chunk);
+          if (!isBodyChunk(chunk)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'WSGI body chunk', 'a string or bytes', typeof chunk);
           if (collected !== null) {
             collected.push(chunk);
             size += chunkLength(chunk);
@@ -269,7 +269,7 @@ class WsgiCall {
         const step = await iterator.next();
         if (exchange.aborted || exchange.finished) return;
         if (step.done === true) break;
-        if (!isChunk(step.value)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'WSGI body chunk', 'a string or bytes', typeof step.value);
+        if (!isBodyChunk(step.value)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'WSGI body chunk', 'a string or bytes', typeof step.value);
         if (!started) {
           started = true;
           if (!this.#startStream()) return;

@@ -16,6 +16,7 @@ import type { Channel } from './channel';
 import type { ActorContext, ActorInfo, ActorState } from './context';
 import type { ActorDefinition } from './definition';
 import { Mailbox, type CommandHandler } from './mailbox';
+import { stopHookBudget } from './stop-budget';
 import { ARBITER } from './protocol';
 import { targetAddress, type Target } from './target';
 
@@ -169,8 +170,8 @@ export class ActorRuntime implements ActorContext {
     this.#state = 'stopping';
     this.log.debug('stopping: %s', reason);
     // The supervisor kills an actor that has not exited after graceful_timeout: give up on the
-    // stop hooks a little earlier (90 %), so that the exit is ours and clean.
-    const graceMs = Math.max(0, Number(this.config.get('graceful_timeout')) * 900);
+    // stop hooks a little earlier, so that the exit is ours and clean.
+    const graceMs = stopHookBudget(this.config);
     const hooks = [...this.#stopHooks];
     if (this.#definition.stop) hooks.push(() => settle(this.#definition.stop!(this)));
     this.#stopping = (async () => {

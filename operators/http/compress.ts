@@ -8,7 +8,7 @@ import { pipeline as pipeStreams, Readable, type Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { preferredEncoding } from './headers';
-import type { BodyChunk, HttpResponse } from './http-response';
+import { isBodyChunk, type BodyChunk, type HttpResponse } from './http-response';
 import { isCompressible } from './mime-types';
 
 export interface CompressOptions {
@@ -67,7 +67,7 @@ function compressOne(response: HttpResponse, encodings: ReadonlyArray<'gzip' | '
     response.removeHeader('content-length');
     return response;
   };
-  if (typeof body === 'string' || body instanceof Uint8Array) {
+  if (isBodyChunk(body)) {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     if (bytes.byteLength < threshold) return response;
     if (bytes.byteLength <= SYNC_LIMIT) return finish(coding === 'gzip' ? zlib.gzipSync(bytes, { level }) : zlib.deflateSync(bytes, { level }));

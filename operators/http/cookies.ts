@@ -2,6 +2,7 @@
  * Cookies: parsing the request `Cookie` header and writing `Set-Cookie` values (RFC 6265).
  */
 import { createError } from '../../lib/errors';
+import { isToken } from './headers';
 import { safeDecodeURIComponent } from './query';
 
 export interface CookieOptions {
@@ -21,7 +22,6 @@ export interface CookieOptions {
   readonly secure?: boolean;
 }
 
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // cookie-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E (no space, DQUOTE, comma, ;, \)
 const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const ATTRIBUTE_VALUE = /^[\x20-\x3a\x3c-\x7e]*$/;
@@ -47,7 +47,8 @@ export function parseCookies(header: string | undefined): Record<string, string>
  * not carry; names and attributes that could split the header are rejected.
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
-  if (!COOKIE_NAME.test(name)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'cookie name', 'a token', name);
+  // A cookie name is a token (RFC 6265 §4.1.1).
+  if (!isToken(name)) throw createError('RXP_ERR_INVALID_ARGUMENT', 'cookie name', 'a token', name);
   const encoded = COOKIE_VALUE.test(value) ? value : encodeURIComponent(value);
   let out = `${name}=${encoded}`;
   if (options.maxAge !== undefined) {
