@@ -84,7 +84,6 @@ async function serverMain(kind: Kind): Promise<void> {
 
 // --- driver --------------------------------------------------------------------------------------
 
-
 async function startServer(kind: Kind): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn('taskset', ['-c', '1', process.execPath, '-r', join(ROOT, 'register.js'), __filename, '--serve', kind], {
     cwd: ROOT,
@@ -93,7 +92,6 @@ async function startServer(kind: Kind): Promise<{ child: ChildProcess; port: num
   const port = Number((await lineFrom(child, 'listening ')).split(' ')[1]);
   return { child, port };
 }
-
 
 function wrk(port: number, connections: number, seconds: number, script: string): { rate: number; requests: number; errors: number } {
   const run = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/rpc`], {

@@ -172,7 +172,6 @@ async function startServer(kind: Kind, extra: string[] = []): Promise<{ child: C
   return { child, port };
 }
 
-
 async function throughputRound(kind: Kind, clients: number, warmupMs: number, ms: number): Promise<{ rate: number; cpuUs: number }> {
   const { child, port } = await startServer(kind);
   try {

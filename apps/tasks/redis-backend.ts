@@ -143,7 +143,6 @@ export class RedisTaskBackend implements TaskBackend {
     return nextDue ? { tasks, next_due: Number(nextDue) } : { tasks };
   }
 
-
   report(request: ReportRequest): Observable<ReportReply> {
     const updates = request.updates.map((u) => {
       switch (u.type) {

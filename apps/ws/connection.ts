@@ -54,13 +54,6 @@ export class WsConnection implements WsContext, KeepAlivePeer, Observer<WsOutgoi
   #outgoing: Subscription | undefined;
   #paused = false;
   #query: URLSearchParams | undefined;
-  /**
-   * The text message being dispatched, decoded, and the bytes it came from: a route that sends
-   * that very string back synchronously (echo) sends the validated bytes instead of encoding it
-   * again.
-   */
-  lastText: string | undefined;
-  lastTextBytes: Buffer | undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -131,7 +124,7 @@ export class WsConnection implements WsContext, KeepAlivePeer, Observer<WsOutgoi
       else this.fail(createError('RXP_ERR_WS_SLOW_CONSUMER', sendHighWaterMark));
       return;
     }
-    if (value === this.lastText) ws.send(this.lastTextBytes as Buffer, TEXT_FRAME);
+    if (dispatching === this && value === dispatchingText) ws.send(dispatchingBytes as Buffer, TEXT_FRAME);
     else ws.send(value);
     if (backpressure === 'wait') {
       const buffered = ws.bufferedAmount;
@@ -249,6 +242,15 @@ export class WsConnection implements WsContext, KeepAlivePeer, Observer<WsOutgoi
 
 // --- listeners: module-level, `this` is the ws (or socket); no closure per connection ----------
 
+/**
+ * The text message being dispatched (dispatch is synchronous, so one at a time), decoded, and
+ * the bytes it came from: a route that sends that very string back while it is dispatched (echo)
+ * sends the validated bytes instead of encoding it again.
+ */
+let dispatching: WsConnection | undefined;
+let dispatchingText: string | undefined;
+let dispatchingBytes: Buffer | undefined;
+
 function wsOnMessage(this: Tagged<WebSocket>, data: Buffer, isBinary: boolean): void {
   const connection = this[kConnection] as WsConnection;
   connection.alive = true;
@@ -258,12 +260,14 @@ function wsOnMessage(this: Tagged<WebSocket>, data: Buffer, isBinary: boolean): 
     return;
   }
   const text = data.toString();
-  connection.lastText = text;
-  connection.lastTextBytes = data;
+  dispatching = connection;
+  dispatchingText = text;
+  dispatchingBytes = data;
   connection.incoming.next({ type: 'message', data: text, binary: false });
   // Only a reply sent while the message is dispatched reuses the bytes; nothing is retained.
-  connection.lastText = undefined;
-  connection.lastTextBytes = undefined;
+  dispatching = undefined;
+  dispatchingText = undefined;
+  dispatchingBytes = undefined;
 }
 
 function wsOnPong(this: Tagged<WebSocket>): void {

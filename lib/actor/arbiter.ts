@@ -464,5 +464,3 @@ export function startArbiter(options?: ArbiterStartOptions): Arbiter {
 export function resetArbiter(): void {
   instance = undefined;
 }
-
-

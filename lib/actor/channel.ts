@@ -16,7 +16,6 @@ export interface Channel {
   post(message: WireMessage): void;
 }
 
-
 /**
  * Most messages one transfer carries. Messages posted in one turn of the event loop leave
  * together, as a socket server corks its writes: a postMessage / IPC send costs mostly per call.

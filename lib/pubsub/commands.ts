@@ -10,11 +10,8 @@ interface CommandTarget {
   command(name: string, handler: CommandHandler): void;
 }
 
-const installed = new WeakSet<CommandTarget>();
-
+/** Registers the commands on `target` (the arbiter, once, when it is created). */
 export function installPubSubCommands(target: CommandTarget): void {
-  if (installed.has(target)) return;
-  installed.add(target);
   const channels = new Map<string, { subject: Subject<unknown>; subscribers: number }>();
   target.command('pubsub_publish', (_ctx, name: string, message: unknown) => {
     const entry = channels.get(String(name));

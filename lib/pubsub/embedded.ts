@@ -9,30 +9,29 @@
  * worker. Publishing is fire-and-forget from the caller's view but acknowledged, so an Observable
  * returned by `publish` completes once the arbiter has fanned the message out.
  */
-import { BehaviorSubject, Observable, Subject, finalize, map, share, takeUntil, throwError } from 'rxjs';
+import { BehaviorSubject, Observable, filter, finalize, map, share, takeUntil, throwError } from 'rxjs';
 import { createError } from '../errors';
-import { arbiter, type Arbiter } from '../actor/arbiter';
-import { installPubSubCommands } from './commands';
+import type { Arbiter } from '../actor/arbiter';
 import { request } from '../actor/api';
 import { ARBITER } from '../actor/protocol';
-
 import type { PubSubBackend, PubSubState } from './types';
 
 export type EmbeddedState = Extract<PubSubState, 'connected' | 'closed'>;
 
-/** Registers the pub/sub commands on the arbiter (it does so itself when created). */
-export function installEmbeddedPubSub(a: Arbiter = arbiter()): void {
-  installPubSubCommands(a);
-}
+/**
+ * Nothing to do: every arbiter registers the pub/sub commands when it is created.
+ * @deprecated kept so that code written for earlier versions still runs; remove the call.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export function installEmbeddedPubSub(_arbiter?: Arbiter): void {}
 
 /** The embedded backend, usable in the arbiter and in any worker. */
 export class EmbeddedPubSub implements PubSubBackend {
   readonly #state = new BehaviorSubject<EmbeddedState>('connected');
   readonly #streams = new Map<string, Observable<unknown>>();
-  readonly #closed = new Subject<void>();
+  readonly #closed$ = this.#state.pipe(filter((state) => state === 'closed'));
   /** Connection state: always connected until closed (there is no network). */
   readonly state$: Observable<EmbeddedState> = this.#state.asObservable();
-
 
   /** Publishes `message` on `channel`; emits how many subscriber streams received it, then completes. */
   publish(channel: string, message: unknown): Observable<number> {
@@ -45,7 +44,7 @@ export class EmbeddedPubSub implements PubSubBackend {
     let stream = this.#streams.get(channel);
     if (!stream) {
       stream = request<unknown>({ to: ARBITER, command: 'pubsub_subscribe', args: [channel], timeout: 0 }).pipe(
-        takeUntil(this.#closed),
+        takeUntil(this.#closed$),
         finalize(() => this.#streams.delete(channel)),
         share(),
       );
@@ -57,8 +56,6 @@ export class EmbeddedPubSub implements PubSubBackend {
   /** Completes every subscription (the arbiter forgets them) and `state$`. Idempotent. */
   close(): void {
     if (this.#state.value === 'closed') return;
-    this.#closed.next();
-    this.#closed.complete();
     this.#state.next('closed');
     this.#state.complete();
   }
