@@ -40,12 +40,7 @@ d('sample pages in headless Chromium', () => {
     for (const context of contexts) await context.close();
     await browser?.close();
     await Promise.all(
-      servers.map(async (server) => {
-        server.child.kill('SIGTERM');
-        const timer = setTimeout(() => server.kill(), 10_000);
-        await server.exited;
-        clearTimeout(timer);
-      }),
+      servers.map((server) => server.stop()),
     );
   }, 30_000);
 

@@ -56,6 +56,17 @@ export class ChildScript {
     return this.until(() => this.lines.map((l) => / listening on (\S+)/.exec(l)?.[1]).find(Boolean), 20_000, 'ready line');
   }
 
+  /** Asks the tree to stop (SIGTERM), kills it if it has not exited after `graceMs`, waits for the exit. */
+  async stop(graceMs = 10_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill(), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Kills the whole tree (afterAll safety net). */
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');

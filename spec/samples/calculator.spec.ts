@@ -3,14 +3,14 @@
  * mounts it, in a server running in this process (one inline worker). The methods are called with
  * `inject` (no socket); the WebSocket transport and the standalone sample over loopback.
  */
-import { arbiter, version, type ActorContext, type Config } from 'rxpulsar';
-import { inject, WSGIServer, type InjectResponse } from 'rxpulsar/apps/wsgi';
+import { arbiter, version } from 'rxpulsar';
+import { inject, type InjectResponse } from 'rxpulsar/apps/wsgi';
 import WebSocket from 'ws';
 import { createCalculatorSample } from '../../samples/calculator/app';
 import { MAX_RANDOM_POINTS } from '../../samples/calculator/calculator';
 import { seededRandom } from '../../samples/web/prng';
-import { samplesApp } from '../../samples/web/web-sample';
 import { ChildScript } from '../helpers/child';
+import { mountInProcess } from '../helpers/samples';
 
 interface RpcError {
   readonly code: number;
@@ -25,25 +25,12 @@ interface RpcReply<T = unknown> {
 }
 
 describe('samples/calculator mounted at /calculator/ (in process)', () => {
-  let parts: ReturnType<typeof samplesApp> | undefined;
-  let worker: string | undefined;
-  const build = (actor: ActorContext, config: Config): ReturnType<typeof samplesApp> => {
-    worker = actor.aid;
-    parts ??= samplesApp([createCalculatorSample({ random: seededRandom(42) })('/calculator/', actor, config)], config);
-    return parts;
-  };
-  const server = new WSGIServer({
-    name: 'calculator',
-    app: (actor, config) => build(actor, config).app,
-    http: (actor, config) => ({ onUpgrade: (request, socket, head) => build(actor, config).ws.handleUpgrade(request, socket, head) }),
-    argv: ['--bind', '127.0.0.1:0', '--workers', '1', '--concurrency', 'inline', '--log-level', 'none'],
-    server: false,
-    announce: false,
-  });
+  const mounted = mountInProcess('calculator', '/calculator/', createCalculatorSample({ random: seededRandom(42) }));
+  const { server } = mounted;
 
   let seq = 0;
   const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<InjectResponse> =>
-    inject(parts!.app, { method: 'POST', url: '/calculator/', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    inject(mounted.parts.app, { method: 'POST', url: '/calculator/', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const call = async <T = unknown>(method: string, params?: unknown): Promise<RpcReply<T>> => {
     const response = await post({ jsonrpc: '2.0', id: ++seq, method, ...(params === undefined ? {} : { params }) });
     expect(response.status).toBe(200);
@@ -52,10 +39,7 @@ describe('samples/calculator mounted at /calculator/ (in process)', () => {
   };
 
   beforeAll(() => server.start(), 30_000);
-  afterAll(async () => {
-    await parts?.ws.close(1000);
-    await arbiter().stop('spec over');
-  });
+  afterAll(() => arbiter().stop('spec over'));
 
   it('should compute with params by position and by name', async () => {
     expect((await call('calc.add', [3, 7])).result).toBe(10);
@@ -111,7 +95,7 @@ describe('samples/calculator mounted at /calculator/ (in process)', () => {
     expect((await call('echo', { message: { nested: [1, 2] } })).result).toEqual({ nested: [1, 2] });
     expect((await call('echo')).result).toBe('');
     const info = (await call<{ server: Record<string, unknown> }>('server_info')).result!;
-    expect(info.server).toMatchObject({ name: 'rxpulsar', version: version(), worker, pid: process.pid, node: process.version });
+    expect(info.server).toMatchObject({ name: 'rxpulsar', version: version(), worker: mounted.worker, pid: process.pid, node: process.version });
     const list = (await call<Array<[string, { doc: string; section: string; params: string[] | null }]>>('functions_list')).result!;
     const names = list.map(([name]) => name);
     expect(names).toEqual(expect.arrayContaining(['ping', 'echo', 'server_info', 'functions_list', 'calc.add', 'calc.subtract', 'calc.multiply', 'calc.divide', 'calc.randompaths']));
@@ -162,13 +146,13 @@ describe('samples/calculator mounted at /calculator/ (in process)', () => {
   it('should refuse what is not JSON-RPC over HTTP', async () => {
     expect((await post('{"jsonrpc":"2.0",')).json<RpcReply>().error?.code).toBe(-32700);
     expect((await post('{"jsonrpc":"2.0","id":1,"method":"ping"}', { 'content-type': 'text/plain' })).status).toBe(415);
-    const put = await inject(parts!.app, { method: 'PUT', url: '/calculator/', body: '{}' });
+    const put = await inject(mounted.parts.app, { method: 'PUT', url: '/calculator/', body: '{}' });
     expect(put.status).toBe(405);
     expect(put.headers.allow).toBe('GET, HEAD, POST');
   });
 
   it('should serve the page at its base, with relative URLs only', async () => {
-    const page = await inject(parts!.app, { url: '/calculator/' });
+    const page = await inject(mounted.parts.app, { url: '/calculator/' });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('<form id="call">');
@@ -178,9 +162,9 @@ describe('samples/calculator mounted at /calculator/ (in process)', () => {
     expect(page.text).toContain("new URL('.', location.href)");
     expect(page.text).toContain("new URL('ws', location.href)");
     expect(page.text).not.toMatch(/(src|href|action)="\//);
-    expect((await inject(parts!.app, { url: '/calculator' })).headers.location).toBe('/calculator/');
-    expect((await inject(parts!.app, { url: '/calculator/other' })).status).toBe(404);
-    expect((await inject(parts!.app, { url: '/calculator/ws' })).status).toBe(426);
+    expect((await inject(mounted.parts.app, { url: '/calculator' })).headers.location).toBe('/calculator/');
+    expect((await inject(mounted.parts.app, { url: '/calculator/other' })).status).toBe(404);
+    expect((await inject(mounted.parts.app, { url: '/calculator/ws' })).status).toBe(426);
   });
 
   it('should serve the same methods over the WebSocket at <base>ws', async () => {
@@ -221,10 +205,7 @@ describe('samples/calculator mounted at /calculator/ (in process)', () => {
 
 describe('samples/calculator (npm run sample -- calculator)', () => {
   let server: ChildScript;
-  afterAll(async () => {
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-  });
+  afterAll(() => server?.stop());
 
   it('should serve JSON-RPC at / with two thread workers', async () => {
     server = new ChildScript('scripts/sample.js', ['calculator', '--bind', '127.0.0.1:0', '--workers', '2', '--concurrency', 'thread']);

@@ -19,12 +19,6 @@ describe('samples/chat: two servers sharing Redis', () => {
     return `${(await server.url()).replace(/^http/, 'ws')}ws`;
   };
 
-  const stop = async (server: ChildScript): Promise<void> => {
-    server.child.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill(), 10_000);
-    await server.exited;
-    clearTimeout(timer);
-  };
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -33,7 +27,7 @@ describe('samples/chat: two servers sharing Redis', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    await Promise.all(servers.map(stop));
+    await Promise.all(servers.map((server) => server.stop()));
     await redis?.stop();
   }, 30_000);
 
@@ -63,7 +57,7 @@ describe('samples/chat: two servers sharing Redis', () => {
     await carol.join('carol');
     await dave.until((m) => m.type === 'join' && m.name === 'carol');
     // The first server stops: its workers' rooms publish a leave for each of their members.
-    await stop(servers[0]);
+    await servers[0].stop();
     expect(await dave.until((m) => m.type === 'leave' && m.name === 'carol', 10_000)).toMatchObject({ worker: carol.worker });
     expect(await within(carol.closed, 10_000)).toBe(1001);
   }, 40_000);

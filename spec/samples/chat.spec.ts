@@ -158,10 +158,7 @@ describe.each(['thread', 'process'] as const)('samples/chat --workers 4 --concur
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    server.child.kill('SIGTERM');
-    const timer = setTimeout(() => server.kill(), 10_000);
-    await server.exited;
-    clearTimeout(timer);
+    await server.stop();
   }, 20_000);
 
   it('should serve the page, with a relative WebSocket URL', async () => {

@@ -5,13 +5,13 @@
  */
 import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { arbiter, type ActorContext, type Config } from 'rxpulsar';
-import { inject, WSGIServer } from 'rxpulsar/apps/wsgi';
+import { arbiter } from 'rxpulsar';
+import { inject } from 'rxpulsar/apps/wsgi';
 import WebSocket from 'ws';
 import { createWebSocketSample } from '../../samples/websocket/app';
 import { randomWalk$, type GraphPoint } from '../../samples/websocket/random-walk';
-import { samplesApp } from '../../samples/web/web-sample';
 import { ChildScript } from '../helpers/child';
+import { mountInProcess } from '../helpers/samples';
 
 /** Returns `values` in turn, for ever. */
 const cycle = (...values: number[]): (() => number) => {
@@ -65,17 +65,8 @@ describe('samples/websocket: randomWalk$', () => {
 });
 
 describe('samples/websocket mounted at /websocket/ (in process)', () => {
-  let parts: ReturnType<typeof samplesApp> | undefined;
-  const build = (actor: ActorContext, config: Config): ReturnType<typeof samplesApp> =>
-    (parts ??= samplesApp([createWebSocketSample()('/websocket/', actor, config)], config));
-  const server = new WSGIServer({
-    name: 'websocket',
-    app: (actor, config) => build(actor, config).app,
-    http: (actor, config) => ({ onUpgrade: (request, socket, head) => build(actor, config).ws.handleUpgrade(request, socket, head) }),
-    argv: ['--bind', '127.0.0.1:0', '--workers', '1', '--concurrency', 'inline', '--log-level', 'none'],
-    server: false,
-    announce: false,
-  });
+  const mounted = mountInProcess('websocket', '/websocket/', createWebSocketSample());
+  const { server } = mounted;
   const wsUrl = (path: string): string => `${server.url!.replace(/^http/, 'ws')}websocket/${path}`;
 
   /** Opens a client and collects its messages (data + whether binary). */
@@ -102,10 +93,7 @@ describe('samples/websocket mounted at /websocket/ (in process)', () => {
   };
 
   beforeAll(() => server.start(), 30_000);
-  afterAll(async () => {
-    await parts?.ws.close(1000);
-    await arbiter().stop('spec over');
-  });
+  afterAll(() => arbiter().stop('spec over'));
 
   it('should push well-formed points every 100–250 ms on <base>data, and stop when the client leaves', async () => {
     const client = await open('data');
@@ -139,8 +127,8 @@ describe('samples/websocket mounted at /websocket/ (in process)', () => {
     });
     // The connection is gone on the server, and with it the walk's timer.
     const deadline = Date.now() + 5000;
-    while (parts!.ws.connections > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(parts!.ws.connections).toBe(0);
+    while (mounted.parts.ws.connections > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(mounted.parts.ws.connections).toBe(0);
   }, 15_000);
 
   it('should give each connection its own walk', async () => {
@@ -170,25 +158,22 @@ describe('samples/websocket mounted at /websocket/ (in process)', () => {
   });
 
   it('should serve the page at its base: a canvas, relative WebSocket URLs, no external asset', async () => {
-    const page = await inject(parts!.app, { url: '/websocket/' });
+    const page = await inject(mounted.parts.app, { url: '/websocket/' });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('<canvas id="plot"');
     expect(page.text).toContain("socketUrl('data')");
     expect(page.text).toContain("socketUrl('echo')");
     expect(page.text).not.toMatch(/(src|href)="(\/|https?:)/);
-    expect((await inject(parts!.app, { method: 'POST', url: '/websocket/', body: 'x' })).status).toBe(405);
-    expect((await inject(parts!.app, { url: '/websocket/data' })).status).toBe(426);
-    expect((await inject(parts!.app, { url: '/websocket/nothing' })).status).toBe(404);
+    expect((await inject(mounted.parts.app, { method: 'POST', url: '/websocket/', body: 'x' })).status).toBe(405);
+    expect((await inject(mounted.parts.app, { url: '/websocket/data' })).status).toBe(426);
+    expect((await inject(mounted.parts.app, { url: '/websocket/nothing' })).status).toBe(404);
   });
 });
 
 describe('samples/websocket (npm run sample -- websocket)', () => {
   let server: ChildScript;
-  afterAll(async () => {
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-  });
+  afterAll(() => server?.stop());
 
   it('should serve the page at / and points on /data', async () => {
     server = new ChildScript('scripts/sample.js', ['websocket', '--bind', '127.0.0.1:0', '--workers', '1', '--concurrency', 'thread']);
