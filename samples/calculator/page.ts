@@ -3,25 +3,21 @@
  * and shows the request and the reply. Every URL is relative to the page's own address (the
  * sample's base), so the page works wherever the sample is mounted. No external assets.
  */
+import { htmlPage } from '../web/html';
 
 /** The HTML page. */
 export function calculatorPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>rxpulsar calculator</title>
-<style>
+  return htmlPage({
+    title: 'rxpulsar calculator',
+    style: `
   body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; max-width: 52em; }
   input, select, button { font: inherit; }
   input.num { width: 8em; }
   pre { background: #f5f5f5; padding: .6em; white-space: pre-wrap; word-break: break-all; }
   .error { color: #b00; }
   label { margin-right: 1em; }
-</style>
-</head>
-<body>
-<h1>JSON-RPC calculator</h1>
+`,
+    body: `<h1>JSON-RPC calculator</h1>
 <p>JSON-RPC 2.0 by <code>POST</code> to this page’s address, and over the WebSocket <code>ws</code> next to it.</p>
 <form id="call">
   <select id="method">
@@ -36,8 +32,8 @@ export function calculatorPage(): string {
 <p>Result: <output id="result"></output></p>
 <h3>Request</h3><pre id="request"></pre>
 <h3>Reply</h3><pre id="reply"></pre>
-<script>
-'use strict';
+`,
+    script: `'use strict';
 let seq = 0;
 let socket;
 const pending = new Map();
@@ -96,8 +92,6 @@ $('call').addEventListener('submit', (event) => {
     result.textContent = reply.error ? reply.error.message + (reply.error.data ? ' (' + JSON.stringify(reply.error.data) + ')' : '') : JSON.stringify(reply.result);
   }, (error) => { $('result').className = 'error'; $('result').textContent = String(error); });
 });
-</script>
-</body>
-</html>
-`;
+`,
+  });
 }

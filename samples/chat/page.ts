@@ -4,15 +4,13 @@
  * address (the sample's base). No external assets.
  */
 import { MAX_NAME_LENGTH, MAX_TEXT_LENGTH } from './protocol';
+import { htmlPage } from '../web/html';
 
 /** The HTML page. */
 export function chatPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>rxpulsar chat</title>
-<style>
+  return htmlPage({
+    title: 'rxpulsar chat',
+    style: `
   body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; max-width: 50em; }
   input, button { font: inherit; }
   #log { list-style: none; padding: .5em; margin: 1em 0; border: 1px solid #ddd; height: 24em; overflow-y: auto; }
@@ -22,10 +20,8 @@ export function chatPage(): string {
   #log .name { font-weight: bold; }
   #log time { color: #999; font-size: 11px; margin-right: .5em; }
   .hint { color: #777; font-size: 12px; }
-</style>
-</head>
-<body>
-<h1>Chat</h1>
+`,
+    body: `<h1>Chat</h1>
 <p class="hint">status: <span id="status">connecting</span> · served by worker <span id="worker">?</span></p>
 <form id="join">
   <input id="name" placeholder="your name" maxlength="${MAX_NAME_LENGTH}" required autocomplete="off">
@@ -36,8 +32,8 @@ export function chatPage(): string {
   <input id="text" placeholder="message" maxlength="${MAX_TEXT_LENGTH}" size="60" autocomplete="off">
   <button>Send</button>
 </form>
-<script>
-'use strict';
+`,
+    script: `'use strict';
 const $ = (id) => document.getElementById(id);
 const url = new URL('ws', location.href);
 url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -114,8 +110,6 @@ $('say').addEventListener('submit', (event) => {
   if (text.trim() && ws.readyState === 1) ws.send(JSON.stringify({ type: 'message', text }));
   $('text').value = '';
 });
-</script>
-</body>
-</html>
-`;
+`,
+  });
 }

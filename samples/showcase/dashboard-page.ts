@@ -3,13 +3,11 @@
  * (snapshots every second, lifecycle events as they happen), with buttons to add or remove a
  * worker and to restart one. Plain HTML and DOM code: nothing to build.
  */
+import { htmlPage } from '../web/html';
 export function dashboardPage(wsPath: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>rxpulsar dashboard</title>
-<style>
+  return htmlPage({
+    title: 'rxpulsar dashboard',
+    style: `
   body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
   h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
   table { border-collapse: collapse; width: 100%; }
@@ -19,17 +17,15 @@ export function dashboardPage(wsPath: string): string {
   button { margin-right: .3rem; }
   #status { float: right; } #log { height: 12rem; overflow: auto; background: #fafafa; border: 1px solid #ddd; padding: .4rem; font: 12px monospace; }
   a { color: #0645ad; }
-</style>
-</head>
-<body>
-<h1>rxpulsar dashboard <span id="status">connecting…</span></h1>
+`,
+    body: `<h1>rxpulsar dashboard <span id="status">connecting…</span></h1>
 <p><a href="../">← all samples</a></p>
 <div id="arbiter"></div>
 <div id="monitors"></div>
 <h2>Events</h2>
 <div id="log"></div>
-<script>
-(function () {
+`,
+    script: `(function () {
   const last = new Map();
   let lastTasks;
   const fmtBytes = (n) => n === undefined ? '—' : (n / 1048576).toFixed(1) + ' MB';
@@ -85,8 +81,6 @@ export function dashboardPage(wsPath: string): string {
   });
   connect();
 })();
-</script>
-</body>
-</html>
-`;
+`,
+  });
 }

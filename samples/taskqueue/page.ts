@@ -3,25 +3,21 @@
  * snapshot then every change, read from the `events` stream (Server-Sent Events). Every URL is
  * relative to `basePath`, so the page works wherever the app is mounted.
  */
+import { htmlPage } from '../web/html';
 
 /** The HTML page (no external assets). */
 export function taskQueuePage(basePath: string): string {
   const base = JSON.stringify(basePath.endsWith('/') ? basePath : `${basePath}/`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>rxpulsar task queue</title>
-<style>
+  return htmlPage({
+    title: 'rxpulsar task queue',
+    style: `
   body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
   table { border-collapse: collapse; width: 100%; margin-top: 1em; }
   th, td { border-bottom: 1px solid #ddd; padding: .3em .5em; text-align: left; font-family: ui-monospace, monospace; font-size: 12px; }
   .SUCCESS { color: #070; } .FAILURE { color: #b00; } .REVOKED { color: #888; } .STARTED, .RECEIVED { color: #05a; } .RETRY { color: #a60; }
   input, select, button { font: inherit; }
-</style>
-</head>
-<body>
-<h1>Task queue</h1>
+`,
+    body: `<h1>Task queue</h1>
 <form id="run">
   <select id="job"></select>
   <input id="args" value="[40, 50]" size="30" title="arguments, as a JSON array">
@@ -31,8 +27,8 @@ export function taskQueuePage(basePath: string): string {
   <thead><tr><th>id</th><th>job</th><th>status</th><th>attempt</th><th>worker</th><th>from_task</th><th>result / error</th></tr></thead>
   <tbody id="tasks"></tbody>
 </table>
-<script>
-const base = ${base};
+`,
+    script: `const base = ${base};
 let seq = 0;
 async function rpc(method, params) {
   const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: ++seq, method, params }) });
@@ -70,8 +66,6 @@ events.onmessage = (message) => {
   row.className = e.status;
   row.replaceChildren(cell(e.id), cell(e.job), cell(e.status), cell(e.attempt), cell(e.worker), cell(e.from_task), cell(outcome));
 };
-</script>
-</body>
-</html>
-`;
+`,
+  });
 }

@@ -3,26 +3,22 @@
  * CDN), and a box to try the `echo` WebSocket. URLs are relative to the page's address (the
  * sample's base), so the page works wherever the sample is mounted.
  */
+import { htmlPage } from '../web/html';
 
 /** Points kept on the plot. */
 export const GRAPH_WINDOW = 200;
 
 /** The HTML page. */
 export function graphPage(): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>rxpulsar websocket graph</title>
-<style>
+  return htmlPage({
+    title: 'rxpulsar websocket graph',
+    style: `
   body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
   canvas { border: 1px solid #ccc; background: #fff; width: 100%; max-width: 800px; height: auto; display: block; }
   .stats span { font-family: ui-monospace, monospace; margin-right: 1.5em; }
   input, button { font: inherit; }
-</style>
-</head>
-<body>
-<h1>WebSocket graph</h1>
+`,
+    body: `<h1>WebSocket graph</h1>
 <p class="stats">
   <span>status: <b id="status">connecting</b></span>
   <span>points: <b id="count">0</b></span>
@@ -34,8 +30,8 @@ export function graphPage(): string {
   <input id="echo-text" value="Hi there!" size="30"> <button>Send</button>
   <span>reply: <b id="echo-reply"></b></span>
 </form>
-<script>
-'use strict';
+`,
+    script: `'use strict';
 const WINDOW = ${GRAPH_WINDOW};
 const points = [];
 let count = 0;
@@ -100,8 +96,6 @@ $('echo').addEventListener('submit', (event) => {
   if (echo.readyState === 1) echo.send(text);
   else echo.addEventListener('open', () => echo.send(text), { once: true });
 });
-</script>
-</body>
-</html>
-`;
+`,
+  });
 }
