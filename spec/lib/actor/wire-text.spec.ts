@@ -27,6 +27,7 @@ describe('wire text', () => {
     ['a nested plain object', { a: { b: [1, { c: 'd' }] }, e: null }],
     ['an object without prototype', Object.assign(Object.create(null) as object, { x: 1 })],
     ['the same value twice (primitives)', ['x', 'x', 1, 1]],
+    ['an object with symbol and non-enumerable keys (neither carries them)', Object.defineProperty({ a: 1, [Symbol('s')]: 2 }, 'hidden', { value: 3 })],
   ])('should send %s as text, equal to a structured clone', (_what, value) => {
     const batch = replyOf(value);
     const sent = across(batch);
@@ -60,6 +61,7 @@ describe('wire text', () => {
     ['a cycle', (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })()],
     ['more values than the bound', Array.from({ length: 300 }, (_, i) => i)],
     ['more objects than the bound', Array.from({ length: 40 }, (_, i) => ({ i }))],
+    ['an object whose getter throws', Object.defineProperty({}, 'bad', { enumerable: true, get: () => { throw new Error('getter'); } })],
   ])('should leave %s to the structured clone', (_what, value) => {
     const batch = replyOf(value);
     expect(toText(batch)).toBeUndefined();
