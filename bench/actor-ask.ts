@@ -17,8 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { firstValueFrom } from 'rxjs';
 import Piscina from 'piscina';
 import { arbiter, configureLogging, send, spawn, type ActorRef } from 'rxpulsar';
-import { stopFdBroker } from '../lib/net/fd-broker';
-import { cpuSeconds, flag, median, table, throughput } from './harness';
+import { benchScript, cpuSeconds, flag, median, table, throughput } from './harness';
 
 type Rig = { once: () => Promise<unknown>; close: () => Promise<void> };
 
@@ -106,7 +105,6 @@ async function rigMain(name: RigName, pin: boolean): Promise<void> {
   }
   await rig.close();
   if (name.startsWith('rxpulsar')) await arbiter().stop();
-  stopFdBroker();
   process.exit(0);
 }
 
@@ -122,7 +120,7 @@ function childPids(): string[] {
 
 /** A rig process and a way to ask it for one measurement. */
 function startRig(name: RigName, pin: boolean): { ask: (command: string) => Promise<string>; child: ChildProcess } {
-  const child = spawnProcess(process.execPath, ['-r', join(__dirname, '..', 'register.js'), __filename, '--rig', name, ...(pin ? ['--pin'] : [])], {
+  const child = spawnProcess(process.execPath, [...benchScript('actor-ask'), '--rig', name, ...(pin ? ['--pin'] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

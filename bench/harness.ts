@@ -5,7 +5,29 @@
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+
+/**
+ * `npm run bench` runs the benchmarks compiled (`tsconfig.bench.json` → `.bench-build/`) against
+ * the built package, in plain `node`: what users deploy. Run from the TypeScript sources through
+ * the dev loader instead, every process pays for ts-node, which loads `node:repl` and with it
+ * `node:domain` — and that puts every `EventEmitter#emit` on a slower, domain-aware path, in our
+ * servers and actors as in the peers they are compared with.
+ */
+const fromSource = extname(__filename) === '.ts';
+
+/** The project's root directory (the compiled benchmarks live in `.bench-build/bench`). */
+export const PROJECT_ROOT = fromSource ? join(__dirname, '..') : join(__dirname, '..', '..');
+
+/**
+ * `node` arguments that run the benchmark file `name` (without extension) in a new process, the
+ * way this one runs: compiled as it is, from source through the dev loader.
+ */
+export function benchScript(name: string): string[] {
+  const file = join(__dirname, `${name}${extname(__filename)}`);
+  return fromSource ? ['-r', join(PROJECT_ROOT, 'register.js'), file] : [file];
+}
 
 export function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

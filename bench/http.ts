@@ -2,8 +2,8 @@
  * Hello-world HTTP benchmark: rxpulsar (WSGI and reactive handlers) against node:http, fastify
  * and a raw `net` server that answers without parsing.
  *
- *     node -r ./register.js bench/http.ts [--duration 5] [--repeat 3] [--connections 50]
- *                                          [--servers wsgi,reactive,node,fastify,net] [--pipeline 1]
+ *     npm run bench -- http [--duration 5] [--repeat 3] [--connections 50]
+ *                            [--servers wsgi,reactive,node,fastify,net] [--pipeline 1]
  *
  * Each server runs alone, in its own process pinned to CPU 1 (`taskset -c 1`); `wrk -t1`
  * pinned to CPU 0 loads it for a bounded duration after a 1 s warm-up. Rounds interleave the
@@ -16,7 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuSeconds, lineFrom, median, stopChild } from './harness';
+import { benchScript, cpuSeconds, lineFrom, median, PROJECT_ROOT, stopChild } from './harness';
 
 interface Args {
   duration: number;
@@ -68,9 +68,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 function startServer(kind: string): Promise<{ child: ChildProcess; port: number }> {
-  const root = join(__dirname, '..');
-  const child = spawn('taskset', ['-c', '1', process.execPath, '-r', join(root, 'register.js'), join(__dirname, 'http-servers.ts'), kind, '0'], {
-    cwd: root,
+  const child = spawn('taskset', ['-c', '1', process.execPath, ...benchScript('http-servers'), kind, '0'], {
+    cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return lineFrom(child, 'listening ').then(

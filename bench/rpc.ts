@@ -24,9 +24,8 @@ import { join } from 'node:path';
 import { JSONRPCServer } from 'json-rpc-2.0';
 import { RpcDispatcher, rpcHttpHandler } from 'rxpulsar/apps/rpc';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
-import { cpuSeconds, flag, lineFrom, median, stopChild, table } from './harness';
+import { benchScript, cpuSeconds, flag, lineFrom, median, PROJECT_ROOT, stopChild, table } from './harness';
 
-const ROOT = join(__dirname, '..');
 const KINDS = ['json-rpc-2.0', 'rxpulsar-node', 'rxpulsar-http'] as const;
 type Kind = (typeof KINDS)[number];
 const BODY = '{"jsonrpc":"2.0","method":"add","params":[1,2],"id":1}';
@@ -85,8 +84,8 @@ async function serverMain(kind: Kind): Promise<void> {
 // --- driver --------------------------------------------------------------------------------------
 
 async function startServer(kind: Kind): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, '-r', join(ROOT, 'register.js'), __filename, '--serve', kind], {
-    cwd: ROOT,
+  const child = spawn('taskset', ['-c', '1', process.execPath, ...benchScript('rpc'), '--serve', kind], {
+    cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = Number((await lineFrom(child, 'listening ')).split(' ')[1]);

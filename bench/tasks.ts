@@ -5,7 +5,7 @@
  * consumer runs all N and has stored every result. Each figure is the median of `--repeat` runs.
  * Starts its own redis-server (loopback, no persistence); flushes it between runs.
  *
- *   node -r ./register.js bench/tasks.ts [--tasks 20000] [--concurrency 50] [--repeat 3]
+ *   npm run bench -- tasks [--tasks 20000] [--concurrency 50] [--repeat 3]
  */
 import { loadavg } from 'node:os';
 import Redis from 'ioredis';

@@ -27,9 +27,8 @@ import { WebSocketServer } from 'ws';
 import { messages, webSocket, WebSocketApp } from 'rxpulsar/apps/ws';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
 import { HttpResponse } from 'rxpulsar/operators';
-import { cpuSeconds, flag, lineFrom, median, stopChild, table } from './harness';
+import { benchScript, cpuSeconds, flag, lineFrom, median, PROJECT_ROOT, stopChild, table } from './harness';
 
-const ROOT = join(__dirname, '..');
 const KINDS = ['bare', 'route-node', 'route-rxpulsar'] as const;
 type Kind = (typeof KINDS)[number];
 const PAYLOAD = 32;
@@ -160,8 +159,8 @@ async function loadMain(port: number, clients: number, warmupMs: number, ms: num
 // --- driver --------------------------------------------------------------------------------------
 
 function node(args: string[], cpu: number, extra: string[] = []): ChildProcess {
-  return spawn('taskset', ['-c', String(cpu), process.execPath, ...extra, '-r', join(ROOT, 'register.js'), __filename, ...args], {
-    cwd: ROOT,
+  return spawn('taskset', ['-c', String(cpu), process.execPath, ...extra, ...benchScript('ws'), ...args], {
+    cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
 }
