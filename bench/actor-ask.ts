@@ -1,7 +1,8 @@
 /**
  * Request/reply round trips per second between the arbiter and one actor, for inline, thread and
  * process actors, against — in the same run — a bare MessagePort ping-pong, a bare child-process
- * IPC ping-pong (same `advanced` serialization as process actors) and piscina's `run()`.
+ * IPC ping-pong in Node's default `json` serialization (the one process actors use; the ratio's
+ * base), the same in `advanced` serialization (for reference) and piscina's `run()`.
  *
  *     npm run bench -- actor-ask [--ms 2000] [--repeat 3] [--window 1,32] [--no-pin]
  *
@@ -39,8 +40,8 @@ async function bareMessagePort(): Promise<Rig> {
   return { once: pingPong((m) => worker.postMessage(m), (l) => worker.on('message', l)), close: async () => void (await worker.terminate()) };
 }
 
-async function bareIpc(): Promise<Rig> {
-  const child = fork(join(__dirname, 'fixtures', 'echo-ipc.js'), [], { serialization: 'advanced', execArgv: [] });
+async function bareIpc(serialization: 'json' | 'advanced'): Promise<Rig> {
+  const child = fork(join(__dirname, 'fixtures', 'echo-ipc.js'), [], { serialization, execArgv: [] });
   await new Promise((resolve) => child.once('spawn', resolve));
   return { once: pingPong((m) => child.send(m), (l) => child.on('message', l)), close: async () => void child.kill() };
 }
@@ -65,7 +66,8 @@ const RIGS = {
   'bare MessagePort': bareMessagePort,
   'piscina run()': piscina,
   'rxpulsar thread actor': () => actor('thread'),
-  'bare child IPC': bareIpc,
+  'bare child IPC': () => bareIpc('json'),
+  'bare child IPC, advanced': () => bareIpc('advanced'),
   'rxpulsar process actor': () => actor('process'),
   'rxpulsar inline actor': () => actor('inline'),
 } as const;

@@ -8,7 +8,7 @@ import { Observable, Subject, type Subscriber } from 'rxjs';
 import { createError, serializeError } from '../errors';
 import type { WireMessage } from './protocol';
 import { decodeBatch, encodeInto, isWireBatch, newBatch, type WireBatch } from './wire';
-import { fromText, isWireText, toText } from './wire-text';
+import { fromIpc, toIpc, type IpcTransfer } from './wire-ipc';
 
 export interface Channel {
   /** Incoming messages; completes when the other side goes away. */
@@ -100,14 +100,20 @@ function refuser(post: (message: WireMessage) => void, local: (message: WireMess
   };
 }
 
+/** The batch a transport's message carries, or undefined when the message is not ours. */
+type Unwrap = (data: unknown) => WireBatch | undefined;
+
+/** Port messages are batches as posted (a structured clone). */
+const portBatch: Unwrap = (data) => (isWireBatch(data) ? data : undefined);
+
 /**
  * Feeds a received transfer to the subscriber (anything else on the transport is not ours and
  * is ignored); a malformed one errors the stream.
  */
-function receive(subscriber: Subscriber<WireMessage>, data: unknown): void {
+function receive(subscriber: Subscriber<WireMessage>, data: unknown, unwrap: Unwrap): void {
   try {
-    if (isWireBatch(data)) decodeBatch(data, (message) => subscriber.next(message));
-    else if (isWireText(data)) decodeBatch(fromText(data), (message) => subscriber.next(message));
+    const batch = unwrap(data);
+    if (batch !== undefined) decodeBatch(batch, (message) => subscriber.next(message));
   } catch (error) {
     subscriber.error(error);
   }
@@ -125,16 +131,16 @@ export interface PortLike extends Source {
 }
 
 /**
- * A channel over a transport: incoming transfers of ours from `source`'s message events until
- * `endEvent`, outgoing ones through `send` (which throws when a value cannot be cloned).
+ * A channel over a transport: incoming transfers of ours (`unwrap`) from `source`'s message events
+ * until `endEvent`, outgoing ones through `send` (which throws when a value cannot be cloned).
  */
-function wireChannel(source: Source, endEvent: string, send: (batch: WireBatch) => void): Channel {
+function wireChannel(source: Source, endEvent: string, unwrap: Unwrap, send: (batch: WireBatch) => void): Channel {
   // Each subscriber listens on its own (one each in practice: the router or the actor's inbox);
   // `local` reaches them all.
   const subscribers = new Set<Subscriber<WireMessage>>();
   const message$ = new Observable<WireMessage>((subscriber) => {
     // Messages that are not ours (listening sockets passed over IPC) share the transport.
-    const onMessage = (data: unknown): void => receive(subscriber, data);
+    const onMessage = (data: unknown): void => receive(subscriber, data, unwrap);
     const onEnd = (): void => subscriber.complete();
     subscribers.add(subscriber);
     source.on('message', onMessage);
@@ -156,24 +162,24 @@ function wireChannel(source: Source, endEvent: string, send: (batch: WireBatch) 
 
 /** A MessagePort-like end: the thread host's port (arbiter side) or the worker's (actor side). */
 export function portChannel(port: PortLike, endEvent: 'close' | 'exit' = 'close'): Channel {
-  return wireChannel(port, endEvent, (batch) => port.postMessage(batch));
+  return wireChannel(port, endEvent, portBatch, (batch) => port.postMessage(batch));
 }
 
 /** A ChildProcess or `process` in a child: an IPC channel ending with `disconnect`. */
 interface IpcLike extends Source {
   connected: boolean;
-  send?(data: WireBatch | string): boolean;
+  send?(data: IpcTransfer): boolean;
 }
 
 /**
- * A child process (arbiter side) or `process` itself (actor side), with an IPC channel. Plain
- * data travels as JSON text, which Node's IPC serializes for a fraction of the cost of the same
- * arrays (`wire-text.ts`); everything else as a structured clone.
+ * A child process (arbiter side) or `process` itself (actor side), with an IPC channel in Node's
+ * `json` serialization: plain data goes as JSON, everything else as a structured clone inside
+ * it (`wire-ipc.ts`).
  */
 export function ipcChannel(target: IpcLike): Channel {
-  return wireChannel(target, 'disconnect', (batch) => {
+  return wireChannel(target, 'disconnect', fromIpc, (batch) => {
     // A message to a process that already went away is dropped: its exit is reported separately.
-    if (target.connected && target.send) target.send(toText(batch) ?? batch);
+    if (target.connected && target.send) target.send(toIpc(batch));
   });
 }
 

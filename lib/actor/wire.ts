@@ -23,8 +23,10 @@ const NEXT = 2;
 const DONE = 3;
 const ERR = 4;
 const CANCEL = 5;
+/** A reply of `undefined` (commands with nothing to return): JSON, to processes, has no undefined. */
+const RES_VOID = 6;
 /** Elements per message of each kind, the kind included (see `encodeInto`). */
-const SIZE: readonly number[] = [7, 4, 4, 3, 4, 4];
+const SIZE: readonly number[] = [7, 4, 4, 3, 4, 4, 3];
 
 /** A transfer being built or received. */
 export type WireBatch = unknown[];
@@ -40,7 +42,8 @@ export function encodeInto(batch: WireBatch, message: WireMessage): void {
       batch.push(REQ, message.id, message.from, message.to, message.cmd, message.args, message.ack);
       return;
     case 'res':
-      batch.push(RES, message.id, message.to, message.v);
+      if (message.v === undefined) batch.push(RES_VOID, message.id, message.to);
+      else batch.push(RES, message.id, message.to, message.v);
       return;
     case 'next':
       batch.push(NEXT, message.id, message.to, message.v);
@@ -70,8 +73,8 @@ export function decodeBatch(batch: WireBatch, sink: (message: WireMessage) => vo
   const n = batch.length;
   let i = 1;
   while (i < n) {
-    const kind = batch[i] as number;
-    const size = SIZE[kind];
+    const kind = batch[i];
+    const size = typeof kind === 'number' ? SIZE[kind] : undefined;
     if (size === undefined || i + size > n) throw createError('RXP_ERR_WIRE', `kind ${String(kind)} at ${i} of ${n}`);
     const id = batch[i + 1] as number;
     const a = batch[i + 2];
@@ -92,7 +95,10 @@ export function decodeBatch(batch: WireBatch, sink: (message: WireMessage) => vo
       case ERR:
         sink({ k: 'err', id, to: a as string, e: b as SerializedError });
         break;
-      default:
+      case RES_VOID:
+        sink({ k: 'res', id, to: a as string, v: undefined });
+        break;
+      case CANCEL:
         sink({ k: 'cancel', id, from: a as string, to: b as string });
     }
     i += size;

@@ -8,12 +8,15 @@ import { childExecArgv } from './loader';
 /** Message that carries the listening socket to a process worker (outside the mailbox protocol). */
 export const LISTEN_MESSAGE = 'rxpulsar:listen';
 
-/** Runs an actor in a child process (`child_process.fork`, structured-clone IPC). */
+/**
+ * Runs an actor in a child process (`child_process.fork`). IPC in Node's `json` serialization:
+ * the channel sends plain data as JSON and clones the rest itself (`actor/wire-ipc.ts`).
+ */
 export function startProcessHost(spec: HostSpec): ActorHost {
   const child = fork(spec.entry, [...(spec.argv ?? [])], {
     execArgv: childExecArgv(),
     env: { ...process.env, [BOOT_ENV]: JSON.stringify(spec.boot) },
-    serialization: 'advanced',
+    serialization: 'json',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exit = new ReplaySubject<HostExit>(1);
