@@ -32,11 +32,15 @@ const resolved = Promise.resolve();
 
 /**
  * Coalesces the messages posted during one turn into transfers of at most {@link MAX_BATCH}. A
- * lone message waits only for the current microtask queue. A transfer the transport refuses
- * (a value that cannot be cloned) is sent again message by message, so that only the message at
- * fault is lost, and `refuse` answers for it.
+ * lone message waits only for the current microtask queue, or less: `flush` sends what is
+ * waiting at once (the channel calls it when it has handled an incoming transfer). A transfer the
+ * transport refuses (a value that cannot be cloned) is sent again message by message, so that
+ * only the message at fault is lost, and `refuse` answers for it.
  */
-function batched(send: (batch: WireBatch) => void, refuse: (message: WireMessage, error: unknown) => void): (message: WireMessage) => void {
+function batched(
+  send: (batch: WireBatch) => void,
+  refuse: (message: WireMessage, error: unknown) => void,
+): { post: (message: WireMessage) => void; flush: () => void } {
   let batch: WireBatch | undefined;
   let count = 0;
   const sendApart = (failed: WireBatch): void =>
@@ -60,7 +64,7 @@ function batched(send: (batch: WireBatch) => void, refuse: (message: WireMessage
       sendApart(out);
     }
   };
-  return (message) => {
+  const post = (message: WireMessage): void => {
     if (batch === undefined) {
       batch = newBatch();
       void resolved.then(flush);
@@ -68,6 +72,7 @@ function batched(send: (batch: WireBatch) => void, refuse: (message: WireMessage
     encodeInto(batch, message);
     if (++count === MAX_BATCH) flush();
   };
+  return { post, flush };
 }
 
 /**
@@ -139,8 +144,14 @@ function wireChannel(source: Source, endEvent: string, unwrap: Unwrap, send: (ba
   // `local` reaches them all.
   const subscribers = new Set<Subscriber<WireMessage>>();
   const message$ = new Observable<WireMessage>((subscriber) => {
-    // Messages that are not ours (listening sockets passed over IPC) share the transport.
-    const onMessage = (data: unknown): void => receive(subscriber, data, unwrap);
+    // Messages that are not ours (listening sockets passed over IPC) share the transport. What
+    // handling a transfer posted synchronously (the replies of synchronous commands, requests
+    // routed on) leaves at once: all of it was produced, and waiting for the end of the turn
+    // only delays it.
+    const onMessage = (data: unknown): void => {
+      receive(subscriber, data, unwrap);
+      outgoing.flush();
+    };
     const onEnd = (): void => subscriber.complete();
     subscribers.add(subscriber);
     source.on('message', onMessage);
@@ -156,8 +167,8 @@ function wireChannel(source: Source, endEvent: string, unwrap: Unwrap, send: (ba
     void resolved.then(() => {
       for (const subscriber of subscribers) subscriber.next(message);
     });
-  const post = batched(send, refuser((message) => post(message), local));
-  return { message$, post };
+  const outgoing = batched(send, refuser((message) => outgoing.post(message), local));
+  return { message$, post: outgoing.post };
 }
 
 /** A MessagePort-like end: the thread host's port (arbiter side) or the worker's (actor side). */

@@ -96,6 +96,20 @@ describe('portChannel / ipcChannel', () => {
     expect(port.sent).toHaveLength(1);
   });
 
+  it('should send what handling an incoming transfer posted at once, as one transfer', () => {
+    const port = new FakePort();
+    const channel = portChannel(port);
+    // A handler answering synchronously, as the mailbox does for a command returning a value.
+    channel.message$.subscribe((m) => {
+      if (m.k === 'req') channel.post({ k: 'res', id: m.id, to: m.from, v: m.args[0] });
+    });
+    const incoming = newBatch();
+    for (let id = 1; id <= 3; id++) encodeInto(incoming, { k: 'req', id, from: 'arbiter', to: 'a1', cmd: 'echo', args: [id], ack: true });
+    port.emit('message', incoming);
+    // No microtask has run: the replies left when the transfer was handled.
+    expect(port.sent.map(decodeAll)).toEqual([[1, 2, 3].map((id) => ({ k: 'res', id, to: 'arbiter', v: id }))]);
+  });
+
   it('should decode incoming transfers, ignore foreign messages and complete on close', () => {
     const port = new FakePort();
     const received: WireMessage[] = [];
