@@ -7,7 +7,10 @@
  *     npm run bench -- actor-ask [--ms 2000] [--repeat 3] [--window 1,32] [--no-pin]
  *
  * `window` is the number of requests kept in flight (1 = pure latency). Each rig runs in its own
- * process (see `rigMain`); the parent interleaves their rounds and prints medians and ratios.
+ * process (see `rigMain`); the parent interleaves their rounds (every other one in reverse order)
+ * and prints medians, and ratios as the median over rounds of the two rates in the same round:
+ * this machine drifts between slow and fast phases, and a ratio of medians taken seconds apart
+ * mixes phases.
  */
 import { execFileSync, fork, spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -62,13 +65,14 @@ async function actor(concurrency: 'inline' | 'thread' | 'process'): Promise<Rig>
   };
 }
 
+/** In the order they run in a round: each rxpulsar rig next to the baselines it is compared with. */
 const RIGS = {
   'bare MessagePort': bareMessagePort,
-  'piscina run()': piscina,
   'rxpulsar thread actor': () => actor('thread'),
+  'piscina run()': piscina,
   'bare child IPC': () => bareIpc('json'),
-  'bare child IPC, advanced': () => bareIpc('advanced'),
   'rxpulsar process actor': () => actor('process'),
+  'bare child IPC, advanced': () => bareIpc('advanced'),
   'rxpulsar inline actor': () => actor('inline'),
 } as const;
 type RigName = keyof typeof RIGS;
@@ -158,46 +162,51 @@ async function main(): Promise<void> {
     await rig.ask(''); // `ready`
     rigs.push(rig);
   }
-  /** Median round trips/s and CPU µs per round trip, by `${rig}|${window}`. */
-  const results = new Map<string, { rate: number; cpu: number }>();
+  /** Every round's round trips/s and CPU µs per round trip, by `${rig}|${window}`. */
+  const results = new Map<string, Array<{ rate: number; cpu: number }>>();
   for (const window of windows) {
     for (const rig of rigs) await rig.ask(`run ${window} 200`); // warm-up
-    // Rounds are interleaved (every rig once per round), so a drifting neighbour hurts all alike.
-    const runs = new Map<string, Array<{ rate: number; cpu: number }>>(names.map((n) => [n, []]));
+    // Rounds are interleaved (every rig once per round), so a drifting neighbour hurts all alike;
+    // every other round runs the rigs in reverse order, so a steady drift favours none of them.
     for (let i = 0; i < repeat; i++) {
-      for (const rig of rigs) {
+      for (const rig of i % 2 === 0 ? rigs : [...rigs].reverse()) {
         const [, rate, , cpu] = (await rig.ask(`run ${window} ${ms}`)).split(' ');
-        runs.get(rig.name)!.push({ rate: Number(rate), cpu: Number(cpu) });
+        const key = `${rig.name}|${window}`;
+        results.set(key, [...(results.get(key) ?? []), { rate: Number(rate), cpu: Number(cpu) }]);
       }
-    }
-    for (const [name, samples] of runs) {
-      results.set(`${name}|${window}`, { rate: median(samples.map((s) => s.rate)), cpu: median(samples.map((s) => s.cpu)) });
     }
   }
   await Promise.all(rigs.map((rig) => new Promise((resolve) => {
     rig.child.once('exit', resolve);
     rig.child.stdin!.end('close\n');
   })));
-  const get = (name: string, w: number): number => results.get(`${name}|${w}`)?.rate ?? NaN;
+  const samples = (name: string, w: number): Array<{ rate: number; cpu: number }> => results.get(`${name}|${w}`) ?? [];
+  /** Median over rounds of `name`'s rate over `base`'s in the same round (a paired comparison). */
+  const ratio = (name: string, base: string, w: number): string => {
+    const ours = samples(name, w);
+    const theirs = samples(base, w);
+    return median(ours.map((s, i) => s.rate / theirs[i].rate)).toFixed(2);
+  };
   const rows = [];
   for (const w of windows) {
     for (const name of names) {
-      const rate = get(name, w);
-      const base = name.includes('process') || name.includes('IPC') ? get('bare child IPC', w) : get('bare MessagePort', w);
+      const rate = median(samples(name, w).map((s) => s.rate));
+      const base = name.includes('process') || name.includes('IPC') ? 'bare child IPC' : 'bare MessagePort';
       rows.push({
         window: w,
         channel: name,
         'round trips/s': Math.round(rate),
         'µs/round trip': Math.round((1e6 / rate) * 100) / 100,
-        'vs bare channel': name.includes('inline') ? '—' : (rate / base).toFixed(2),
-        'vs piscina': name.includes('thread') || name.includes('MessagePort') ? (rate / get('piscina run()', w)).toFixed(2) : '—',
-        'CPU µs/round trip': Math.round((results.get(`${name}|${w}`)?.cpu ?? NaN) * 100) / 100,
+        'vs bare channel': name.includes('inline') ? '—' : ratio(name, base, w),
+        'vs piscina': name.includes('thread') || name.includes('MessagePort') ? ratio(name, 'piscina run()', w) : '—',
+        'CPU µs/round trip': Math.round(median(samples(name, w).map((s) => s.cpu)) * 100) / 100,
       });
     }
   }
   const pinning = pin ? 'caller pinned to CPU 0, the other end to CPU 1' : 'not pinned';
   process.stdout.write(`actor-ask: median of ${repeat} × ${ms} ms, node ${process.version}, one process per rig, ${pinning}\n` +
-    `(CPU: every thread of the rig process and its child processes, per round trip)\n\n${table(rows)}\n`);
+    `(ratios: median over rounds of the two rigs' rates in the same round; CPU: every thread of the rig\n` +
+    `process and its child processes, per round trip)\n\n${table(rows)}\n`);
 }
 
 const rigIndex = process.argv.indexOf('--rig');
