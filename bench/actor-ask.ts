@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { firstValueFrom } from 'rxjs';
 import Piscina from 'piscina';
 import { arbiter, configureLogging, send, spawn, type ActorRef } from 'rxpulsar';
-import { benchScript, cpuSeconds, flag, median, table, throughput } from './harness';
+import { benchScript, cpuSeconds, flag, median, pairedRatio, table, throughput } from './harness';
 
 type Rig = { once: () => Promise<unknown>; close: () => Promise<void> };
 
@@ -181,12 +181,8 @@ async function main(): Promise<void> {
     rig.child.stdin!.end('close\n');
   })));
   const samples = (name: string, w: number): Array<{ rate: number; cpu: number }> => results.get(`${name}|${w}`) ?? [];
-  /** Median over rounds of `name`'s rate over `base`'s in the same round (a paired comparison). */
-  const ratio = (name: string, base: string, w: number): string => {
-    const ours = samples(name, w);
-    const theirs = samples(base, w);
-    return median(ours.map((s, i) => s.rate / theirs[i].rate)).toFixed(2);
-  };
+  const rates = (name: string, w: number): number[] => samples(name, w).map((s) => s.rate);
+  const ratio = (name: string, base: string, w: number): string => pairedRatio(rates(name, w), rates(base, w)).toFixed(2);
   const rows = [];
   for (const w of windows) {
     for (const name of names) {

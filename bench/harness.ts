@@ -40,6 +40,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * How `ours` compares with `base` when both were measured once per round: the median over rounds
+ * of the two rates of the same round. This machine drifts between fast and slow phases; a ratio
+ * of two medians can pair a fast-phase figure with a slow-phase one.
+ */
+export function pairedRatio(ours: readonly number[], base: readonly number[]): number {
+  return median(ours.map((rate, i) => rate / base[i]));
+}
+
 /** Runs `once` with `window` calls in flight for `ms`; returns completed calls, and per second. */
 export async function throughput(once: () => Promise<unknown>, window: number, ms: number): Promise<{ calls: number; rate: number }> {
   let done = 0;

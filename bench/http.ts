@@ -9,14 +9,15 @@
  * pinned to CPU 0 loads it for a bounded duration after a 1 s warm-up. Rounds interleave the
  * servers, so a noisy neighbour hurts them alike. Reported per server: median requests/s,
  * median p99 latency, server CPU per request (from /proc/<pid>/stat: user+system time during
- * the measured run) and the ratio to node:http. The machine is shared: absolute numbers move
+ * the measured run) and the ratio to node:http, paired: the median over rounds of the two rates
+ * of the same round (rounds alternate direction). The machine is shared: absolute numbers move
  * between runs, ratios and CPU per request much less.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchScript, cpuSeconds, lineFrom, median, PROJECT_ROOT, stopChild } from './harness';
+import { benchScript, cpuSeconds, lineFrom, median, pairedRatio, PROJECT_ROOT, stopChild } from './harness';
 
 interface Args {
   duration: number;
@@ -156,7 +157,8 @@ async function main(): Promise<void> {
       `${args.repeat} round(s), server on CPU 1, wrk on CPU 0, node ${process.version}\n`,
   );
   for (let round = 1; round <= args.repeat; round++) {
-    for (const kind of args.servers) {
+    // Every other round in reverse order, so a steady drift of the machine favours no server.
+    for (const kind of round % 2 === 1 ? args.servers : [...args.servers].reverse()) {
       const sample = await measure(args, kind);
       samples.get(kind)?.push(sample);
       process.stdout.write(
@@ -164,11 +166,11 @@ async function main(): Promise<void> {
       );
     }
   }
-  const base = samples.has('node') ? median((samples.get('node') ?? []).map((s) => s.rps)) : NaN;
-  process.stdout.write(`\n| server | req/s (median) | p99 latency | server CPU µs/req | ratio to node:http |\n|---|---|---|---|---|\n`);
+  const base = samples.get('node')?.map((s) => s.rps);
+  process.stdout.write(`\n| server | req/s (median) | p99 latency | server CPU µs/req | ratio to node:http (paired) |\n|---|---|---|---|---|\n`);
   for (const [kind, list] of samples) {
     const rps = median(list.map((s) => s.rps));
-    const ratio = Number.isNaN(base) ? '—' : `${(rps / base).toFixed(2)}×`;
+    const ratio = base === undefined ? '—' : `${pairedRatio(list.map((s) => s.rps), base).toFixed(2)}×`;
     process.stdout.write(
       `| ${LABELS[kind] ?? kind} | ${rps.toFixed(0)} | ${formatMs(median(list.map((s) => s.p99ms)))} | ${median(list.map((s) => s.cpuPerRequest)).toFixed(1)} | ${ratio} |\n`,
     );

@@ -27,7 +27,7 @@ import { WebSocketServer } from 'ws';
 import { messages, webSocket, WebSocketApp } from 'rxpulsar/apps/ws';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
 import { HttpResponse } from 'rxpulsar/operators';
-import { benchScript, cpuSeconds, flag, lineFrom, median, PROJECT_ROOT, stopChild, table } from './harness';
+import { benchScript, cpuSeconds, flag, lineFrom, median, pairedRatio, PROJECT_ROOT, stopChild, table } from './harness';
 
 const KINDS = ['bare', 'route-node', 'route-rxpulsar'] as const;
 type Kind = (typeof KINDS)[number];
@@ -200,14 +200,14 @@ async function throughputMain(): Promise<void> {
       process.stderr.write(`round ${r + 1} ${kind}: ${Math.round(rate)} rt/s, ${cpuUs.toFixed(1)} µs CPU/rt\n`);
     }
   }
-  const bare = median(results.get('bare')!.rate);
+  const bare = results.get('bare')!.rate;
   process.stdout.write(
-    `\nWebSocket echo, ${PAYLOAD} B text, ${clients} clients, ${ms} ms × ${repeat} (medians; server CPU 1, load CPU 0)\n\n` +
+    `\nWebSocket echo, ${PAYLOAD} B text, ${clients} clients, ${ms} ms × ${repeat} (medians; ratios paired by round; server CPU 1, load CPU 0)\n\n` +
       table(
         KINDS.map((kind) => ({
           server: kind,
           'round trips/s': Math.round(median(results.get(kind)!.rate)),
-          'ratio to bare ws': median(results.get(kind)!.rate) / bare,
+          'ratio to bare ws': pairedRatio(results.get(kind)!.rate, bare),
           'server CPU µs/rt': median(results.get(kind)!.cpu),
         })),
       ) +
