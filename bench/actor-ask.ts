@@ -172,7 +172,8 @@ async function main(): Promise<void> {
       for (const rig of i % 2 === 0 ? rigs : [...rigs].reverse()) {
         const [, rate, , cpu] = (await rig.ask(`run ${window} ${ms}`)).split(' ');
         const key = `${rig.name}|${window}`;
-        results.set(key, [...(results.get(key) ?? []), { rate: Number(rate), cpu: Number(cpu) }]);
+        if (!results.has(key)) results.set(key, []);
+        results.get(key)!.push({ rate: Number(rate), cpu: Number(cpu) });
       }
     }
   }

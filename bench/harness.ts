@@ -3,7 +3,7 @@
  * child processes (their CPU time, a line they print, stopping them).
  * Benchmarks are never unit tests: they print figures for bench/RESULTS.md.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +27,31 @@ export const PROJECT_ROOT = fromSource ? join(__dirname, '..') : join(__dirname,
 export function benchScript(name: string): string[] {
   const file = join(__dirname, `${name}${extname(__filename)}`);
   return fromSource ? ['-r', join(PROJECT_ROOT, 'register.js'), file] : [file];
+}
+
+/**
+ * Runs the benchmark file `name` with `args` in a new `node` pinned to `cpu` (`nodeArgs` go to
+ * node itself); stdin and stdout are pipes, stderr is this process's.
+ */
+export function benchProcess(name: string, args: readonly string[], cpu: number, nodeArgs: readonly string[] = []): ChildProcess {
+  return spawn('taskset', ['-c', String(cpu), process.execPath, ...nodeArgs, ...benchScript(name), ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
+/**
+ * A benchmark server: {@link benchProcess} on CPU 1, ready once it prints `listening <port>`.
+ * @throws (after killing it) when it exits or stays silent instead
+ */
+export async function startBenchServer(name: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = benchProcess(name, args, 1, nodeArgs);
+  try {
+    return { child, port: Number((await lineFrom(child, 'listening ')).split(' ')[1]) };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${name} ${args.join(' ')}: ${(error as Error).message}`);
+  }
 }
 
 export function flag(name: string, fallback: number): number {

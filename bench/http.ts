@@ -13,11 +13,11 @@
  * of the same round (rounds alternate direction). The machine is shared: absolute numbers move
  * between runs, ratios and CPU per request much less.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchScript, cpuSeconds, lineFrom, median, pairedRatio, PROJECT_ROOT, stopChild } from './harness';
+import { cpuSeconds, median, pairedRatio, startBenchServer, stopChild } from './harness';
 
 interface Args {
   duration: number;
@@ -68,20 +68,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function startServer(kind: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, ...benchScript('http-servers'), kind, '0'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return lineFrom(child, 'listening ').then(
-    (line) => ({ child, port: Number(line.split(' ')[1]) }),
-    (error: Error) => {
-      child.kill('SIGKILL');
-      throw new Error(`${kind}: ${error.message}`);
-    },
-  );
-}
-
 let pipelineScript: string | undefined;
 function wrkArgs(args: Args, port: number, seconds: number): string[] {
   const out = ['-c', '0', 'wrk', '-t1', `-c${args.connections}`, `-d${seconds}s`, '--latency'];
@@ -121,7 +107,7 @@ function toMs(value: string, unit: string): number {
 }
 
 async function measure(args: Args, kind: string): Promise<Sample> {
-  const { child, port } = await startServer(kind);
+  const { child, port } = await startBenchServer('http-servers', [kind, '0']);
   try {
     await runWrk(args, port, 1); // warm-up: JIT, connection setup
     const pid = child.pid as number;

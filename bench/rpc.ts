@@ -15,7 +15,7 @@
  * - `rxpulsar-node`: `rpcHttpHandler(new RpcDispatcher(...))` on node:http;
  * - `rxpulsar-http`: the same handler on rxpulsar's HTTP engine (`reactive`, `request.buffer()`).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { JSONRPCServer } from 'json-rpc-2.0';
 import { RpcDispatcher, rpcHttpHandler } from 'rxpulsar/apps/rpc';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
-import { benchScript, cpuSeconds, flag, lineFrom, median, PROJECT_ROOT, stopChild, table } from './harness';
+import { cpuSeconds, flag, median, startBenchServer, stopChild, table } from './harness';
 
 const KINDS = ['json-rpc-2.0', 'rxpulsar-node', 'rxpulsar-http'] as const;
 type Kind = (typeof KINDS)[number];
@@ -83,15 +83,6 @@ async function serverMain(kind: Kind): Promise<void> {
 
 // --- driver --------------------------------------------------------------------------------------
 
-async function startServer(kind: Kind): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, ...benchScript('rpc'), '--serve', kind], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = Number((await lineFrom(child, 'listening ')).split(' ')[1]);
-  return { child, port };
-}
-
 function wrk(port: number, connections: number, seconds: number, script: string): { rate: number; requests: number; errors: number } {
   const run = spawnSync('taskset', ['-c', '0', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/rpc`], {
     encoding: 'utf8',
@@ -105,7 +96,7 @@ function wrk(port: number, connections: number, seconds: number, script: string)
 }
 
 async function round(kind: Kind, connections: number, ms: number, script: string): Promise<{ rate: number; cpuUs: number }> {
-  const { child, port } = await startServer(kind);
+  const { child, port } = await startBenchServer('rpc', ['--serve', kind]);
   try {
     const check = await fetch(`http://127.0.0.1:${port}/rpc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
     const reply = (await check.json()) as unknown;

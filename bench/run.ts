@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <name> [flags]`: runs bench/<name>.ts (actor-ask, http, ws, rpc, tasks).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
 
 const [name] = process.argv.slice(2);
@@ -10,7 +10,7 @@ const ext = extname(__filename);
 const available = readdirSync(__dirname)
   .filter((f) => f.endsWith(ext) && !['run', 'harness', 'http-servers'].includes(f.slice(0, -ext.length)))
   .map((f) => f.slice(0, -ext.length));
-if (!name || !existsSync(join(__dirname, `${name}${ext}`))) {
+if (!available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- <name> [flags]\nbenchmarks: ${available.join(', ')}\n`);
   process.exit(2);
 }

@@ -16,18 +16,15 @@
  * - `route-node`: `WebSocketApp` + `webSocket('/echo', m$ => m$.pipe(messages()))` on node:http;
  * - `route-rxpulsar`: the same app on rxpulsar's HTTP engine (`createHttpHandler({ onUpgrade })`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { of } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { messages, webSocket, WebSocketApp } from 'rxpulsar/apps/ws';
 import { createHttpHandler, reactive } from 'rxpulsar/apps/wsgi';
 import { HttpResponse } from 'rxpulsar/operators';
-import { benchScript, cpuSeconds, flag, lineFrom, median, pairedRatio, PROJECT_ROOT, stopChild, table } from './harness';
+import { benchProcess, cpuSeconds, flag, lineFrom, median, pairedRatio, startBenchServer, stopChild, table } from './harness';
 
 const KINDS = ['bare', 'route-node', 'route-rxpulsar'] as const;
 type Kind = (typeof KINDS)[number];
@@ -158,24 +155,11 @@ async function loadMain(port: number, clients: number, warmupMs: number, ms: num
 
 // --- driver --------------------------------------------------------------------------------------
 
-function node(args: string[], cpu: number, extra: string[] = []): ChildProcess {
-  return spawn('taskset', ['-c', String(cpu), process.execPath, ...extra, ...benchScript('ws'), ...args], {
-    cwd: PROJECT_ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-}
-
-async function startServer(kind: Kind, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = node(['--serve', kind], 1, extra);
-  const port = Number((await lineFrom(child, 'listening ')).split(' ')[1]);
-  return { child, port };
-}
-
 async function throughputRound(kind: Kind, clients: number, warmupMs: number, ms: number): Promise<{ rate: number; cpuUs: number }> {
-  const { child, port } = await startServer(kind);
+  const { child, port } = await startBenchServer('ws', ['--serve', kind]);
   try {
     const cpu0 = cpuSeconds(child.pid!);
-    const load = node(['--load', String(port), '--clients', String(clients), '--warmup', String(warmupMs), '--ms', String(ms)], 0);
+    const load = benchProcess('ws', ['--load', String(port), '--clients', String(clients), '--warmup', String(warmupMs), '--ms', String(ms)], 0);
     const result = JSON.parse(await lineFrom(load, '{', warmupMs + ms + 30_000)) as { measured: number; seconds: number; total: number };
     const cpu = cpuSeconds(child.pid!) - cpu0;
     return { rate: result.measured / result.seconds, cpuUs: (cpu * 1e6) / result.total };
@@ -221,7 +205,7 @@ async function memoryMain(): Promise<void> {
   const kinds = only === -1 ? KINDS : KINDS.filter((k) => k === process.argv[only + 1]);
   const rows: Array<Record<string, string | number>> = [];
   for (const kind of kinds) {
-    const { child, port } = await startServer(kind, ['--expose-gc']);
+    const { child, port } = await startBenchServer('ws', ['--serve', kind], ['--expose-gc']);
     const sockets: Socket[] = [];
     try {
       // One connection first, so that lazily built module state is not counted per connection.
