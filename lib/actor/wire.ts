@@ -10,8 +10,7 @@
  *
  * The leading tag tells our transfers from anything else sharing the IPC channel.
  */
-import { createError } from '../errors';
-import type { SerializedError } from '../errors';
+import { createError, type SerializedError } from '../errors';
 import type { WireMessage } from './protocol';
 
 /** First element of every transfer (bump it if the layout below changes). */

@@ -26,7 +26,7 @@ describe.each(['thread', 'process'] as const)('%s actors', (concurrency) => {
   it('answers ping, echo, info and run', async () => {
     expect(await firstValueFrom(send(ref, 'ping'))).toBe('pong');
     expect(await firstValueFrom(send(ref, 'echo', { deep: [1, 'two', null] }))).toEqual({ deep: [1, 'two', null] });
-    // Plain data and what only a structured clone carries (process actors send the first as JSON text).
+    // Plain data and what only a structured clone carries (to a process, the first goes as JSON, the second cloned inside it).
     expect(await firstValueFrom(send(ref, 'echo', new Map([[1, new Date(5)]])))).toEqual(new Map([[1, new Date(5)]]));
     expect(await firstValueFrom(send(ref, 'echo', undefined))).toBeUndefined();
     expect(await firstValueFrom(send(ref, 'run', 'add', 40, 2))).toBe(42);
